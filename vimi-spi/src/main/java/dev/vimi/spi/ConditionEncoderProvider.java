@@ -1,0 +1,12 @@
+package dev.vimi.spi;
+
+/** Service interface for condition encoders. */
+public interface ConditionEncoderProvider extends NamedProvider {
+
+  /**
+   * Creates an encoder. The configuration carries the provider's own keys plus, when the pipeline
+   * was built from a model bundle, the bundle's encoder section under {@code model.*} (for example
+   * {@code model.dir}).
+   */
+  ConditionEncoder create(ProviderConfig config);
+}

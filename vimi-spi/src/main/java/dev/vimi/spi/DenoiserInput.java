@@ -1,0 +1,96 @@
+package dev.vimi.spi;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The inputs of one network evaluation for a batch of B videos. Immutable; validated on creation.
+ *
+ * @param x the network input {@code [B, C, T, H, W]}: {@code c_in * x} (or {@code x} for {@link
+ *     OutputKind#DENOISED})
+ * @param sigma the noise level of each batch element {@code [B]}
+ * @param cNoise {@code ln(sigma)/4} of each batch element {@code [B]}
+ * @param conditioning token states {@code [B, L, D]}
+ * @param mask conditioning masks {@code [B, L]}
+ * @param fps frames per second of the requested video
+ * @param lowRes the previous stage's output resized to this stage, {@code [B, C, T, H, W]}, or null
+ *     for the first stage
+ */
+public record DenoiserInput(
+    Tensor x, float[] sigma, float[] cNoise, Tensor conditioning, Tensor mask, float fps, Tensor lowRes) {
+
+  public DenoiserInput {
+    Objects.requireNonNull(x, "x");
+    Objects.requireNonNull(conditioning, "conditioning");
+    Objects.requireNonNull(mask, "mask");
+    if (x.rank() != 5) {
+      throw new InvalidInputException("x", "noisy video must have shape [B, C, T, H, W] but has " + x);
+    }
+    int b = x.dim(0);
+    sigma = sigma.clone();
+    cNoise = cNoise.clone();
+    if (sigma.length != b || cNoise.length != b) {
+      throw new InvalidInputException("sigma", "need one sigma and one c_noise per batch element (" + b + ")");
+    }
+    if (conditioning.rank() != 3 || conditioning.dim(0) != b) {
+      throw new InvalidInputException("conditioning", "must have shape [" + b + ", L, D] but has " + conditioning);
+    }
+    if (mask.rank() != 2 || mask.dim(0) != b || mask.dim(1) != conditioning.dim(1)) {
+      throw new InvalidInputException(
+          "mask", "must have shape [" + b + ", " + conditioning.dim(1) + "] but has " + mask);
+    }
+    if (lowRes != null && !Arrays.equals(lowRes.shape(), x.shape())) {
+      throw new InvalidInputException("low_res", "must have the shape of x " + x + " but has " + lowRes);
+    }
+    if (!(fps > 0) || !Float.isFinite(fps)) {
+      throw new InvalidInputException("fps", "must be positive and finite but is " + fps);
+    }
+  }
+
+  /** Batch size B. */
+  public int batch() {
+    return x.dim(0);
+  }
+
+  @Override
+  public float[] sigma() {
+    return sigma.clone();
+  }
+
+  @Override
+  public float[] cNoise() {
+    return cNoise.clone();
+  }
+
+  /** Height of the video, from the shape of x. */
+  public int height() {
+    return x.dim(3);
+  }
+
+  /** Width of the video, from the shape of x. */
+  public int width() {
+    return x.dim(4);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof DenoiserInput d
+        && x.equals(d.x)
+        && Arrays.equals(sigma, d.sigma)
+        && Arrays.equals(cNoise, d.cNoise)
+        && conditioning.equals(d.conditioning)
+        && mask.equals(d.mask)
+        && fps == d.fps
+        && Objects.equals(lowRes, d.lowRes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(x, Arrays.hashCode(sigma), conditioning, mask, fps);
+  }
+
+  @Override
+  public String toString() {
+    return "DenoiserInput[x=" + x + ", sigma=" + Arrays.toString(sigma) + ", conditioning=" + conditioning + "]";
+  }
+}

@@ -1,0 +1,30 @@
+package dev.vimi.spi;
+
+/**
+ * Common shape of every vimi provider: a factory found through {@link java.util.ServiceLoader},
+ * known by a stable name.
+ *
+ * <p>Names are lower-case ASCII letters and digits, optionally separated by single dashes
+ * ({@code "lucene"}, {@code "onnx"}, {@code "gaussian-oracle"}). Providers must have a public
+ * no-argument constructor (or a public static {@code provider()} method on the module path), must
+ * be cheap to construct and must not start native libraries or open connections until their
+ * factory method is called. Providers are immutable and thread-safe.
+ */
+public interface NamedProvider {
+
+  /** The stable name a deployment uses to ask for this provider. */
+  String name();
+
+  /**
+   * Rank among providers that answer to the same name; the highest wins. Two providers with the
+   * same name and the same priority are a deployment error that names both jars.
+   */
+  default int priority() {
+    return 0;
+  }
+
+  /** One line for listings such as {@code vimi plugins}. */
+  default String description() {
+    return getClass().getName();
+  }
+}

@@ -1,0 +1,32 @@
+package dev.vimi.spi;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Service interface for retrievers. Register implementations with {@code provides
+ * dev.vimi.spi.RetrieverProvider with ...} in {@code module-info.java} and in {@code
+ * META-INF/services/dev.vimi.spi.RetrieverProvider}.
+ */
+public interface RetrieverProvider extends NamedProvider {
+
+  /** Opens the memory the configuration points at, for searching. The caller closes it. */
+  Retriever open(ProviderConfig config);
+
+  /**
+   * Opens the memory for adding pairs, creating it if it does not exist. Providers of read-only
+   * memories keep the default, which refuses.
+   */
+  default MemoryWriter openWriter(ProviderConfig config) {
+    throw new ConfigurationException("retriever '" + name() + "' is read-only: it cannot ingest pairs");
+  }
+
+  /**
+   * A configuration that lets the compatibility runner build a fresh, empty memory of this kind in
+   * {@code workDir} without outside help, or empty if the provider needs external infrastructure
+   * (a cluster) that the runner cannot create.
+   */
+  default Optional<ProviderConfig> selfTestConfig(Path workDir) {
+    return Optional.empty();
+  }
+}
