@@ -9,4 +9,12 @@ public interface ConditionEncoderProvider extends NamedProvider {
    * {@code model.dir}).
    */
   ConditionEncoder create(ProviderConfig config);
+
+  /**
+   * An encoder the compatibility runner can test without outside help (for example one built from
+   * files the provider ships), or empty if the provider needs a model bundle.
+   */
+  default java.util.Optional<ConditionEncoder> createForSelfTest(java.nio.file.Path workDir) {
+    return java.util.Optional.empty();
+  }
 }

@@ -9,4 +9,12 @@ public interface DenoiserProvider extends NamedProvider {
    * another device than the one configured.
    */
   Denoiser create(DenoiserSpec spec, ProviderConfig config);
+
+  /**
+   * A denoiser the compatibility runner can test without outside help (for example over a small graph
+   * the provider ships), or empty if the provider needs a model bundle.
+   */
+  default java.util.Optional<Denoiser> createForSelfTest(java.nio.file.Path workDir) {
+    return java.util.Optional.empty();
+  }
 }

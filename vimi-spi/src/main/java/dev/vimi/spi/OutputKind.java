@@ -29,6 +29,36 @@ public enum OutputKind {
   EPSILON,
   V;
 
+  /** {@code c_skip(sigma)}: the weight of the noisy input in the denoised estimate. */
+  public double cSkip(double sigma, double sigmaData) {
+    double sd2 = sigmaData * sigmaData;
+    return switch (this) {
+      case EDM, V -> sd2 / (sigma * sigma + sd2);
+      case DENOISED -> 0.0;
+      case EPSILON -> 1.0;
+    };
+  }
+
+  /** {@code c_out(sigma)}: the weight of the network output in the denoised estimate. */
+  public double cOut(double sigma, double sigmaData) {
+    return switch (this) {
+      case EDM -> sigma * sigmaData / Math.sqrt(sigma * sigma + sigmaData * sigmaData);
+      case V -> -sigma * sigmaData / Math.sqrt(sigma * sigma + sigmaData * sigmaData);
+      case DENOISED -> 1.0;
+      case EPSILON -> -sigma;
+    };
+  }
+
+  /** {@code c_in(sigma)}: the scale applied to the noisy input before the network sees it. */
+  public double cIn(double sigma, double sigmaData) {
+    return this == DENOISED ? 1.0 : 1.0 / Math.sqrt(sigma * sigma + sigmaData * sigmaData);
+  }
+
+  /** {@code c_noise(sigma) = ln(sigma)/4}, the noise-level input of the network. */
+  public static double cNoise(double sigma) {
+    return Math.log(sigma) / 4.0;
+  }
+
   /** Parses the manifest spelling: {@code edm}, {@code denoised}, {@code epsilon} (or {@code eps}), {@code v}. */
   public static OutputKind parse(String s) {
     return switch (s.trim().toLowerCase(Locale.ROOT)) {

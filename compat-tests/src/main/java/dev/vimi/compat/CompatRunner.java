@@ -1,0 +1,184 @@
+package dev.vimi.compat;
+
+import dev.vimi.spi.ConditionEncoderProvider;
+import dev.vimi.spi.DenoiserProvider;
+import dev.vimi.spi.ImageTextPair;
+import dev.vimi.spi.MemoryWriter;
+import dev.vimi.spi.NamedProvider;
+import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.Retriever;
+import dev.vimi.spi.RetrieverProvider;
+import dev.vimi.spi.TaskProvider;
+import dev.vimi.spi.VideoWriterProvider;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * Finds every provider on the module path (or class path) and runs its contract checks, printing one
+ * report line per provider and the failures in full. Exit status 0 if every provider that could be
+ * tested passed, 1 otherwise. Providers that need outside help (a model bundle, a cluster) and offer
+ * no self-test are listed as skipped.
+ *
+ * <pre>java --module-path jars/ -m dev.vimi.compat/dev.vimi.compat.CompatRunner</pre>
+ *
+ * <p>Instances are not thread-safe; {@link #run()} is meant to be called once.
+ */
+public final class CompatRunner {
+
+  /** The outcome for one provider. */
+  public record Report(String kind, String provider, String source, int passed, List<String> failures, String skipped) {
+    public boolean ok() {
+      return skipped != null || failures.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      String status = skipped != null ? "SKIP" : failures.isEmpty() ? "PASS" : "FAIL";
+      String counts = skipped != null ? skipped : passed + "/" + (passed + failures.size()) + " checks";
+      return String.format("%-4s %-10s %-18s %s  [%s]", status, kind, provider, counts, source);
+    }
+  }
+
+  private final ClassLoader loader;
+  private final long seed;
+
+  public CompatRunner(ClassLoader loader, long seed) {
+    this.loader = loader;
+    this.seed = seed;
+  }
+
+  public static void main(String[] args) throws Exception {
+    long seed = CompatSeed.current();
+    List<Report> reports = new CompatRunner(CompatRunner.class.getClassLoader(), seed).run();
+    PrintStream out = System.out;
+    out.println("vimi compatibility report (seed " + seed + ")");
+    boolean ok = true;
+    for (Report r : reports) {
+      out.println(r);
+      for (String f : r.failures()) {
+        out.println("     - " + f.replace("\n", "\n       "));
+      }
+      ok &= r.ok();
+    }
+    long failed = reports.stream().filter(r -> !r.ok()).count();
+    long skipped = reports.stream().filter(r -> r.skipped() != null).count();
+    out.println((reports.size() - failed - skipped) + " passed, " + failed + " failed, " + skipped + " skipped");
+    System.exit(ok ? 0 : 1);
+  }
+
+  /** Runs every discovered provider's checks. */
+  public List<Report> run() throws Exception {
+    List<Report> reports = new ArrayList<>();
+    Path work = Files.createTempDirectory("vimi-compat-runner");
+    try {
+      for (RetrieverProvider p : load(RetrieverProvider.class)) {
+        Path dir = Files.createTempDirectory(work, p.name());
+        Optional<ProviderConfig> cfg = p.selfTestConfig(dir.resolve("memory"));
+        if (cfg.isEmpty()) {
+          reports.add(skip("retriever", p, "needs external infrastructure; run its suite in its own tests"));
+          continue;
+        }
+        RetrieverContract.Factory f =
+            (memory, wd) -> {
+              try (MemoryWriter w = p.openWriter(cfg.get())) {
+                for (ImageTextPair pair : memory) {
+                  w.add(pair);
+                }
+                w.commit();
+              }
+              Retriever r = p.open(cfg.get());
+              return r;
+            };
+        try (RetrieverContract c = new RetrieverContract(f, dir, seed, true)) {
+          reports.add(runChecks("retriever", p, c.checks()));
+        }
+      }
+      for (ConditionEncoderProvider p : load(ConditionEncoderProvider.class)) {
+        Path dir = Files.createTempDirectory(work, p.name());
+        var enc = p.createForSelfTest(dir);
+        if (enc.isEmpty()) {
+          reports.add(skip("encoder", p, "needs a model bundle; run its suite in its own tests"));
+          continue;
+        }
+        try (ConditionEncoderContract c = new ConditionEncoderContract(enc::get, true)) {
+          reports.add(runChecks("encoder", p, c.checks()));
+        }
+      }
+      for (DenoiserProvider p : load(DenoiserProvider.class)) {
+        Path dir = Files.createTempDirectory(work, p.name());
+        var den = p.createForSelfTest(dir);
+        if (den.isEmpty()) {
+          reports.add(skip("denoiser", p, "needs a model bundle; run its suite in its own tests"));
+          continue;
+        }
+        try (DenoiserContract c = new DenoiserContract(den::get, seed, 1e-4, true)) {
+          reports.add(runChecks("denoiser", p, c.checks()));
+        }
+      }
+      for (TaskProvider p : load(TaskProvider.class)) {
+        TaskInstructionContractSuite defaults = new TaskInstructionContractSuite() {
+          @Override
+          protected dev.vimi.spi.TaskInstruction createTask() {
+            return p.create(ProviderConfig.empty("task " + p.name()));
+          }
+        };
+        reports.add(
+            runChecks("task", p, new TaskInstructionContract(defaults::createTask, defaults.sampleInput()).checks()));
+      }
+      for (VideoWriterProvider p : load(VideoWriterProvider.class)) {
+        Path dir = Files.createTempDirectory(work, p.name());
+        String name = p.extensions().isEmpty() ? "video" : "video." + p.extensions().get(0);
+        reports.add(
+            runChecks(
+                "writer",
+                p,
+                new VideoWriterContract(() -> p.create(ProviderConfig.empty("writer " + p.name())), dir, name).checks()));
+      }
+    } finally {
+      TempDirs.deleteRecursively(work);
+    }
+    return reports;
+  }
+
+  private <P extends NamedProvider> List<P> load(Class<P> type) {
+    List<P> out = new ArrayList<>();
+    ServiceLoader<P> sl =
+        CompatRunner.class.getModule().isNamed() ? ServiceLoader.load(CompatRunner.class.getModule().getLayer(), type) : ServiceLoader.load(type, loader);
+    sl.forEach(out::add);
+    out.sort((a, b) -> a.name().compareTo(b.name()));
+    return out;
+  }
+
+  private static String source(NamedProvider p) {
+    var cs = p.getClass().getProtectionDomain().getCodeSource();
+    return cs == null || cs.getLocation() == null ? p.getClass().getName() : Path.of(cs.getLocation().getPath()).getFileName().toString();
+  }
+
+  private static Report skip(String kind, NamedProvider p, String why) {
+    return new Report(kind, p.name(), source(p), 0, List.of(), why);
+  }
+
+  private static Report runChecks(String kind, NamedProvider p, List<Check> checks) {
+    int passed = 0;
+    List<String> failures = new ArrayList<>();
+    for (Check c : checks) {
+      try {
+        c.body().run();
+        passed++;
+      } catch (Throwable t) {
+        StringBuilder sb = new StringBuilder(c.name()).append(": ").append(t);
+        StackTraceElement[] st = t.getStackTrace();
+        for (int i = 0; i < Math.min(4, st.length); i++) {
+          sb.append("\n  at ").append(st[i]);
+        }
+        failures.add(sb.toString());
+      }
+    }
+    return new Report(kind, p.name(), source(p), passed, failures, null);
+  }
+}

@@ -1,0 +1,76 @@
+package dev.vimi.compat.reference;
+
+import dev.vimi.spi.Denoiser;
+import dev.vimi.spi.DenoiserInput;
+import dev.vimi.spi.DenoiserSpec;
+import dev.vimi.spi.InvalidInputException;
+import dev.vimi.spi.OutputKind;
+import dev.vimi.spi.Tensor;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/**
+ * Base of the oracle denoisers: networks whose ideal denoised estimate {@code D(x; sigma)} is known in
+ * closed form. It undoes the core's input scaling, computes the exact D, and returns what a network
+ * of the spec's {@link OutputKind} would output, so the whole sampler path (preconditioning,
+ * guidance, Heun steps) is exercised against an exact answer. Immutable and thread-safe.
+ */
+abstract class OracleDenoiser implements Denoiser {
+  private final DenoiserSpec spec;
+  private final int maxBatch;
+
+  OracleDenoiser(DenoiserSpec spec, int maxBatch) {
+    this.spec = spec;
+    this.maxBatch = maxBatch;
+  }
+
+  /** The exact posterior mean E[x0 | x] of one element at noise level sigma, for conditioning shift c. */
+  abstract double denoise(double x, double sigma, double shift);
+
+  @Override
+  public DenoiserSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public int maxBatch() {
+    return maxBatch;
+  }
+
+  @Override
+  public Tensor evaluate(DenoiserInput in) {
+    int[] expected = spec.videoShape();
+    int[] got = in.x().shape();
+    if (!Arrays.equals(Arrays.copyOfRange(got, 1, 5), expected)) {
+      throw new InvalidInputException(
+          "x", "stage '" + spec.stage() + "' takes videos " + Arrays.toString(expected) + " but got " + in.x());
+    }
+    if (in.batch() > maxBatch) {
+      throw new InvalidInputException("x", "batch " + in.batch() + " exceeds maxBatch " + maxBatch);
+    }
+    OutputKind kind = spec.outputKind();
+    double sd = spec.sigmaData();
+    int n = in.x().size() / in.batch();
+    FloatBuffer out = Tensor.allocate(in.x().size());
+    float[] sigmas = in.sigma();
+    for (int b = 0; b < in.batch(); b++) {
+      double sigma = sigmas[b];
+      double cIn = kind.cIn(sigma, sd);
+      double cSkip = kind.cSkip(sigma, sd);
+      double cOut = kind.cOut(sigma, sd);
+      double shift = Conditioned.shift(in, b);
+      for (int j = 0; j < n; j++) {
+        int idx = b * n + j;
+        double x = in.x().get(idx) / cIn;
+        double d = denoise(x, sigma, shift);
+        out.put(idx, (float) ((d - cSkip * x) / cOut));
+      }
+    }
+    return Tensor.wrap(out, got);
+  }
+
+  @Override
+  public void close() {
+    // holds nothing
+  }
+}
