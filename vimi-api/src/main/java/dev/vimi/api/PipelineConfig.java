@@ -1,0 +1,125 @@
+package dev.vimi.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vimi.spi.ConfigurationException;
+import dev.vimi.spi.ProviderConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A pipeline configuration as flat string keys, read from a {@code .properties} or {@code .json}
+ * file. The keys:
+ *
+ * <pre>
+ * model=models/vimi-tiny/bundle      # a model bundle folder (relative paths: to the file's folder)
+ * denoiser=onnx                      # provider names; omit one to use the only provider present
+ * denoiser.device=cpu                # everything under "denoiser." goes to the denoiser provider
+ * encoder=mllm
+ * retriever=lucene
+ * retriever.index=memory/            # everything under "retriever." goes to the retriever provider
+ * task=t2v                           # the default task
+ * retrieval.k=2
+ * </pre>
+ *
+ * In JSON, sections are objects and the provider name is the {@code "provider"} member:
+ * {@code {"denoiser": {"provider": "onnx", "device": "cpu"}, "retrieval": {"k": 2}}}.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class PipelineConfig {
+  private final SortedMap<String, String> values;
+  private final Path baseDir;
+
+  private PipelineConfig(Map<String, String> values, Path baseDir) {
+    this.values = new TreeMap<>(values);
+    this.baseDir = baseDir;
+  }
+
+  /** A configuration from in-memory keys; relative paths resolve against the working directory. */
+  public static PipelineConfig of(Map<String, String> values) {
+    return new PipelineConfig(values, Path.of(""));
+  }
+
+  /** Reads a {@code .properties} or {@code .json} file (by extension). */
+  public static PipelineConfig read(Path file) {
+    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigurationException("configuration file " + file + " does not exist or is not a file");
+    }
+    Path base = file.toAbsolutePath().getParent();
+    try {
+      if (name.endsWith(".json")) {
+        JsonNode root;
+        try {
+          root = new ObjectMapper().readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+          throw new ConfigurationException(
+              file + ": not valid JSON at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
+                  + ": " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+          throw new ConfigurationException(file + ": the top level must be a JSON object");
+        }
+        TreeMap<String, String> flat = new TreeMap<>();
+        flatten(file, "", root, flat);
+        return new PipelineConfig(flat, base);
+      }
+      if (name.endsWith(".properties")) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+          p.load(r);
+        }
+        TreeMap<String, String> flat = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> flat.put(k, p.getProperty(k).trim()));
+        return new PipelineConfig(flat, base);
+      }
+    } catch (IOException e) {
+      throw new ConfigurationException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+    }
+    throw new ConfigurationException(
+        "configuration file " + file + " must end in .properties or .json");
+  }
+
+  private static void flatten(Path file, String prefix, JsonNode node, Map<String, String> out) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = e.getKey().equals("provider") && !prefix.isEmpty() ? prefix.substring(0, prefix.length() - 1) : prefix + e.getKey();
+      JsonNode v = e.getValue();
+      if (v.isObject()) {
+        flatten(file, prefix + e.getKey() + ".", v, out);
+      } else if (v.isValueNode() && !v.isNull()) {
+        out.put(key, v.asText());
+      } else {
+        throw new ConfigurationException(file + ": '" + prefix + e.getKey() + "' must be a string, number, boolean or object");
+      }
+    }
+  }
+
+  public java.util.Optional<String> get(String key) {
+    return java.util.Optional.ofNullable(values.get(key));
+  }
+
+  /** A path value resolved against the configuration file's folder. */
+  public java.util.Optional<Path> path(String key) {
+    return get(key).map(v -> baseDir.resolve(v).normalize());
+  }
+
+  /** The keys under {@code section + "."} as a provider configuration owned by {@code owner}. */
+  public ProviderConfig section(String section, String owner) {
+    return ProviderConfig.of(owner, values).subset(section);
+  }
+
+  public SortedMap<String, String> asMap() {
+    return java.util.Collections.unmodifiableSortedMap(values);
+  }
+}
