@@ -41,8 +41,7 @@ class ModelBundleTest {
 
   /** A copy of the test bundle whose manifest was changed by {@code edit}. */
   private Path bundleWith(Consumer<ObjectNode> edit) throws IOException {
-    Path dir = tmp.resolve("bundle");
-    Files.createDirectories(dir);
+    Path dir = Files.createTempDirectory(tmp, "bundle");
     try (Stream<Path> files = Files.list(TEST_BUNDLE)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         Files.copy(f, dir.resolve(f.getFileName()));
