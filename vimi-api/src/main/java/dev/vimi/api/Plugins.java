@@ -56,6 +56,23 @@ public final class Plugins {
     return new Plugins(type -> collect(ServiceLoader.load(layer, type)));
   }
 
+  /**
+   * These providers plus {@code extra}, for hosts that construct some providers in code (for example
+   * one wired to the host's own resources) instead of through the service loader.
+   */
+  public Plugins with(NamedProvider... extra) {
+    List<NamedProvider> more = List.of(extra);
+    return new Plugins(type -> {
+      List<Object> all = new ArrayList<>(loader.apply(type));
+      for (NamedProvider p : more) {
+        if (type.isInstance(p)) {
+          all.add(p);
+        }
+      }
+      return all;
+    });
+  }
+
   private static List<Object> collect(ServiceLoader<?> sl) {
     List<Object> out = new ArrayList<>();
     sl.forEach(out::add);
