@@ -1,0 +1,279 @@
+package dev.vimi.encoder.mllm;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+import dev.vimi.encoder.mllm.EncoderSettings.EngineKind;
+import dev.vimi.spi.BackendException;
+import dev.vimi.spi.ConfigurationException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * One exported graph (vision tower, projector, embeddings, language model or fusion network) loaded
+ * into a DJL engine on the CPU.
+ *
+ * <p>Inputs are matched by name on ONNX Runtime (the graph's own input names, checked against the
+ * {@link Signature} at load time) and by position on PyTorch (TorchScript takes positional
+ * arguments, in {@link Signature#torchOrder()}). Thread-safe: every {@link #run} makes its own
+ * predictor and NDManager; the engines' sessions allow concurrent runs. Closing frees the native
+ * model; the owner closes it once no run is in flight.
+ */
+final class Graph implements AutoCloseable {
+
+  /**
+   * The inputs a graph role takes.
+   *
+   * @param required inputs the graph must have (by name, on ONNX Runtime)
+   * @param optional inputs the graph may have; they are fed when present
+   * @param torchOrder the positional arguments of a TorchScript graph
+   * @param output the preferred output name; the first output is taken when no output has it
+   */
+  record Signature(List<String> required, List<String> optional, List<String> torchOrder, String output) {
+    static Signature single(String name) {
+      return new Signature(List.of(name), List.of(), List.of(name), "");
+    }
+  }
+
+  /** One input tensor: {@code float[]} or {@code long[]} values and their shape. */
+  record Input(Object values, long... shape) {
+    static Input of(float[] v, long... shape) {
+      return new Input(v, shape);
+    }
+
+    static Input of(long[] v, long... shape) {
+      return new Input(v, shape);
+    }
+  }
+
+  /** One output tensor. */
+  record Output(float[] values, long[] shape) {
+    int dim(int i) {
+      return (int) shape[i < 0 ? shape.length + i : i];
+    }
+  }
+
+  private final String role;
+  private final ModelResource source;
+  private final EngineKind engine;
+  private final Signature signature;
+  private final Model model;
+  private final List<String> onnxInputs; // null for PyTorch
+
+  private Graph(String role, ModelResource source, EngineKind engine, Signature signature, Model model, List<String> onnxInputs) {
+    this.role = role;
+    this.source = source;
+    this.engine = engine;
+    this.signature = signature;
+    this.model = model;
+    this.onnxInputs = onnxInputs;
+  }
+
+  /** Loads a graph; a missing engine, an unreadable file or unexpected inputs fail with a message naming the key. */
+  static Graph load(String owner, String role, ModelResource source, EngineKind engine, int threads, Signature signature) {
+    Engine djl = engine(owner, engine);
+    Map<String, String> options = new HashMap<>();
+    if (engine == EngineKind.ONNX && threads > 0) {
+      options.put("intraOpNumThreads", Integer.toString(threads));
+    }
+    Model model = Model.newInstance(role, Device.cpu(), djl.getEngineName());
+    try {
+      switch (source) {
+        case ModelResource.OfFile f -> model.load(f.path(), null, options);
+        case ModelResource.OfClasspath c -> {
+          try (InputStream in = c.open()) {
+            model.load(in, options);
+          }
+        }
+      }
+    } catch (IOException | MalformedModelException | RuntimeException e) {
+      model.close();
+      throw new ConfigurationException(
+          owner + ": cannot load the " + role + " graph from " + source.describe() + " (configuration key '"
+              + source.key() + "') with " + engine.djlName + ": " + e.getMessage() + "; check that the file is a "
+              + (engine == EngineKind.ONNX ? "valid ONNX model" : "TorchScript module saved with torch.jit.save"),
+          e);
+    }
+    List<String> names = null;
+    if (engine == EngineKind.ONNX) {
+      try {
+        names = new ArrayList<>(model.describeInput().keys());
+        validate(owner, role, source, signature, names);
+      } catch (RuntimeException e) {
+        model.close();
+        throw e;
+      }
+    }
+    return new Graph(role, source, engine, signature, model, names);
+  }
+
+  private static Engine engine(String owner, EngineKind kind) {
+    try {
+      return Engine.getEngine(kind.djlName);
+    } catch (RuntimeException e) {
+      throw new ConfigurationException(
+          owner + ": engine '" + kind.key() + "' needs DJL's " + kind.djlName + " engine on the class path"
+              + (kind == EngineKind.PYTORCH
+                  ? " (ai.djl.pytorch:pytorch-engine plus pytorch-jni and pytorch-native-cpu for offline use)"
+                  : " (ai.djl.onnxruntime:onnxruntime-engine)")
+              + "; engines present: " + new TreeSet<>(Engine.getAllEngines()),
+          e);
+    }
+  }
+
+  private static void validate(String owner, String role, ModelResource source, Signature sig, List<String> names) {
+    if (names.size() == 1 && sig.required().size() == 1 && sig.optional().isEmpty()) {
+      return; // a single-input graph: the name does not matter
+    }
+    List<String> missing = new ArrayList<>();
+    for (String r : sig.required()) {
+      if (!names.contains(r)) {
+        missing.add(r);
+      }
+    }
+    List<String> unknown = new ArrayList<>();
+    for (String n : names) {
+      if (!sig.required().contains(n) && !sig.optional().contains(n)) {
+        unknown.add(n);
+      }
+    }
+    if (!missing.isEmpty() || !unknown.isEmpty()) {
+      throw new ConfigurationException(
+          owner + ": the " + role + " graph " + source.describe() + " (configuration key '" + source.key()
+              + "') has inputs " + names + " but this encoder feeds " + sig.required() + " and optionally "
+              + sig.optional() + (missing.isEmpty() ? "" : "; missing: " + missing)
+              + (unknown.isEmpty() ? "" : "; not understood: " + unknown)
+              + "; re-export the graph with these input names");
+    }
+  }
+
+  /** The role of this graph, e.g. {@code "vision tower"}. */
+  String role() {
+    return role;
+  }
+
+  /**
+   * Runs the graph. {@code inputs} maps input names of the {@link Signature} to tensors; on ONNX
+   * Runtime the ones the graph does not take are left out, on PyTorch they are passed in {@link
+   * Signature#torchOrder()}. Blocks while the engine runs.
+   */
+  Output run(Map<String, Input> inputs) {
+    List<Map.Entry<String, Input>> feed = new ArrayList<>();
+    if (engine == EngineKind.ONNX) {
+      if (onnxInputs.size() == 1 && signature.required().size() == 1 && signature.optional().isEmpty()) {
+        feed.add(Map.entry(onnxInputs.get(0), inputs.get(signature.required().get(0))));
+      } else {
+        for (String n : onnxInputs) {
+          Input in = inputs.get(n);
+          if (in == null) {
+            throw new IllegalStateException("no value for input " + n + " of the " + role + " graph");
+          }
+          feed.add(Map.entry(n, in));
+        }
+      }
+    } else {
+      for (String n : signature.torchOrder()) {
+        feed.add(Map.entry(n, inputs.get(n)));
+      }
+    }
+    try (NDManager manager = model.getNDManager().newSubManager();
+        Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator())) {
+      NDList list = new NDList(feed.size());
+      for (Map.Entry<String, Input> e : feed) {
+        Input in = e.getValue();
+        Shape shape = new Shape(in.shape());
+        NDArray a =
+            switch (in.values()) {
+              case float[] f -> manager.create(f, shape);
+              case long[] l -> manager.create(l, shape);
+              default -> throw new IllegalStateException("unsupported input type " + in.values().getClass());
+            };
+        if (engine == EngineKind.ONNX) {
+          a.setName(e.getKey());
+        }
+        list.add(a);
+      }
+      NDList out = predictor.predict(list);
+      NDArray chosen = pickOutput(out);
+      if (chosen.getDataType() != DataType.FLOAT32) {
+        throw new BackendException(
+            "the " + role + " graph " + source.describe() + " returned " + chosen.getDataType()
+                + " but float32 is expected; re-export it with a float32 output");
+      }
+      float[] values = chosen.toFloatArray();
+      long[] shape = chosen.getShape().getShape();
+      for (int i = 0; i < values.length; i++) {
+        if (!Float.isFinite(values[i])) {
+          throw new BackendException(
+              "the " + role + " graph " + source.describe() + " returned a non-finite value at flat index " + i);
+        }
+      }
+      return new Output(values, shape);
+    } catch (TranslateException | RuntimeException e) {
+      if (e instanceof BackendException be) {
+        throw be;
+      }
+      throw new BackendException(
+          "the " + role + " graph " + source.describe() + " failed on " + engine.djlName + " with inputs "
+              + describe(feed) + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  private NDArray pickOutput(NDList out) {
+    if (out.isEmpty()) {
+      throw new BackendException("the " + role + " graph " + source.describe() + " returned no output");
+    }
+    if (!signature.output().isEmpty()) {
+      for (NDArray a : out) {
+        if (signature.output().equals(a.getName())) {
+          return a;
+        }
+      }
+    }
+    return out.get(0);
+  }
+
+  private static String describe(List<Map.Entry<String, Input>> feed) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (Map.Entry<String, Input> e : feed) {
+      m.put(e.getKey(), Arrays.toString(e.getValue().shape()));
+    }
+    return m.toString();
+  }
+
+  /** The graph's input names and shapes as the engine reports them (ONNX Runtime), for diagnostics. */
+  List<String> describeInputs() {
+    List<String> out = new ArrayList<>();
+    PairList<String, Shape> d = model.describeInput();
+    if (d != null) {
+      for (Pair<String, Shape> p : d) {
+        out.add(p.getKey() + p.getValue());
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * The "mllm" condition encoder: ViMi's multimodal LLM (tokenizer, vision tower, projector, language
+ * model, early or late fusion) on DJL.
+ */
+module dev.vimi.encoder.mllm {
+  requires dev.vimi.spi;
+  requires java.desktop;
+  requires ai.djl.api;
+  requires ai.djl.tokenizers;
+  requires com.twelvemonkeys.imageio.webp;
+  requires ai.djl.onnxruntime_engine;
+
+  exports dev.vimi.encoder.mllm;
+
+  provides dev.vimi.spi.ConditionEncoderProvider with
+      dev.vimi.encoder.mllm.MllmEncoderProvider;
+}
