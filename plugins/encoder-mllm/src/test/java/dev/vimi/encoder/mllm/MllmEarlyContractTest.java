@@ -1,0 +1,12 @@
+package dev.vimi.encoder.mllm;
+
+import dev.vimi.compat.ConditionEncoderContractSuite;
+import dev.vimi.spi.ConditionEncoder;
+
+/** The condition-encoder contract with early fusion (the exported toy LM taking inputs_embeds). */
+class MllmEarlyContractTest extends ConditionEncoderContractSuite {
+  @Override
+  protected ConditionEncoder createEncoder() {
+    return new MllmEncoderProvider().create(TestModels.early());
+  }
+}
