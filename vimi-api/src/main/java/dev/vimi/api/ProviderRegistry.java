@@ -101,18 +101,34 @@ public final class ProviderRegistry<P extends NamedProvider> {
   }
 
   /**
-   * The only provider present, for deployments that leave the choice to the jars on the path.
+   * The provider a deployment gets when its configuration names none: the one with the highest
+   * {@link NamedProvider#priority()} among all present. Reference providers for tests declare
+   * negative priorities, so a real backend on the path wins over them; swapping the jar swaps the
+   * provider.
    *
-   * @throws ConfigurationException if there is none or more than one (listing them)
+   * @throws ConfigurationException if there is none, or if several share the highest priority (listing them)
    */
-  public P only() {
-    if (byName.size() != 1) {
+  public P preferred() {
+    if (byName.isEmpty()) {
       throw new ConfigurationException(
-          byName.isEmpty()
-              ? "No " + kind + " provider is present; add a " + kind + " plugin jar to the module path (or class path)"
-              : "Several " + kind + " providers are present " + names() + "; name the one to use in the configuration");
+          "No " + kind + " provider is present; add a " + kind + " plugin jar to the module path (or class path)");
     }
-    return get(byName.keySet().iterator().next());
+    List<P> all = new ArrayList<>();
+    byName.values().forEach(all::addAll);
+    int top = all.stream().mapToInt(NamedProvider::priority).max().orElseThrow();
+    List<P> best = all.stream().filter(p -> p.priority() == top).toList();
+    if (best.size() > 1) {
+      StringBuilder sb = new StringBuilder();
+      for (P p : best) {
+        sb.append("\n  '").append(p.name()).append("' ").append(p.getClass().getName()).append(" from ").append(source(p));
+      }
+      throw new ConfigurationException(
+          "Several " + kind + " providers are present with the same priority " + top + ":" + sb
+              + "\nName the one to use in the configuration (e.g. " + kind.replace(' ', '-') + "=" + best.get(0).name() + ").");
+    }
+    P chosen = best.get(0);
+    LOG.info("no {} named in the configuration: using '{}' (priority {}) from {}", kind, chosen.name(), top, source(chosen));
+    return chosen;
   }
 
   /** Where a provider's class came from: its jar or class folder, or "unknown location". */

@@ -282,14 +282,17 @@ public final class VimiPipeline implements AutoCloseable {
       return this;
     }
 
-    /** The denoiser backend by name ({@code "onnx"}, {@code "pytorch"}); null picks the only one present. */
+    /**
+     * The denoiser backend by name ({@code "onnx"}, {@code "pytorch"}); null picks the present provider
+     * with the highest priority (see {@link ProviderRegistry#preferred()}).
+     */
     public Builder denoiser(String name, Map<String, String> config) {
       this.denoiserName = name;
       this.denoiserConfig = Map.copyOf(config);
       return this;
     }
 
-    /** The condition encoder by name; null takes the model's encoder, or the only one present. */
+    /** The condition encoder by name; null takes the model's encoder, or the preferred one present. */
     public Builder encoder(String name, Map<String, String> config) {
       this.encoderName = name;
       this.encoderConfig = Map.copyOf(config);
@@ -387,11 +390,11 @@ public final class VimiPipeline implements AutoCloseable {
       if (!tasks.containsKey(defaultTask)) {
         throw new ProviderNotFoundException("task", defaultTask, List.copyOf(tasks.keySet()));
       }
-      DenoiserProvider dp = denoiserName == null ? pl.denoisers().only() : pl.denoisers().get(denoiserName);
+      DenoiserProvider dp = denoiserName == null ? pl.denoisers().preferred() : pl.denoisers().get(denoiserName);
       ConditionEncoderProvider ep =
           encoderName != null
               ? pl.encoders().get(encoderName)
-              : model.encoder() != null ? pl.encoders().get(model.encoder().provider()) : pl.encoders().only();
+              : model.encoder() != null ? pl.encoders().get(model.encoder().provider()) : pl.encoders().preferred();
       RetrieverProvider rp = retrievalOff || retrieverName == null ? null : pl.retrievers().get(retrieverName);
 
       List<Denoiser> denoisers = new ArrayList<>();

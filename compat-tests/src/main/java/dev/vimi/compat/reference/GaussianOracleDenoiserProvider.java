@@ -27,6 +27,12 @@ public final class GaussianOracleDenoiserProvider implements DenoiserProvider {
     return NAME;
   }
 
+  /** -100: a reference provider is never preferred over a real one. */
+  @Override
+  public int priority() {
+    return -100;
+  }
+
   @Override
   public String description() {
     return "exact denoiser of Gaussian data (reference for tests)";

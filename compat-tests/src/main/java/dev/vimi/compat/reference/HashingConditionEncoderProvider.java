@@ -41,6 +41,12 @@ public final class HashingConditionEncoderProvider implements ConditionEncoderPr
     return NAME;
   }
 
+  /** -100: a reference provider is never preferred over a real one. */
+  @Override
+  public int priority() {
+    return -100;
+  }
+
   @Override
   public String description() {
     return "feature-hashing text and image encoder (reference for tests)";

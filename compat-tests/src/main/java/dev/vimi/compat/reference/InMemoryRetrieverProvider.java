@@ -45,6 +45,12 @@ public final class InMemoryRetrieverProvider implements RetrieverProvider {
     return NAME;
   }
 
+  /** -100: a reference provider is never preferred over a real one. */
+  @Override
+  public int priority() {
+    return -100;
+  }
+
   @Override
   public String description() {
     return "exact in-memory BM25 over a TSV file (reference for tests)";

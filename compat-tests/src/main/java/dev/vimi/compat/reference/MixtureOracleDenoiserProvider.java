@@ -27,6 +27,12 @@ public final class MixtureOracleDenoiserProvider implements DenoiserProvider {
     return NAME;
   }
 
+  /** -200: a reference provider is never preferred over a real one. */
+  @Override
+  public int priority() {
+    return -200;
+  }
+
   @Override
   public String description() {
     return "exact denoiser of Gaussian-mixture data (reference for tests)";
