@@ -1,0 +1,17 @@
+/**
+ * The {@code onnx} denoiser backend: runs a model bundle's exported ONNX graph on DJL's OnnxRuntime
+ * engine, on the CPU or, when the {@code onnxruntime_gpu} build of ONNX Runtime is on the path,
+ * through its CUDA or TensorRT execution providers.
+ */
+module dev.vimi.backend.onnx {
+  requires dev.vimi.spi;
+  requires ai.djl.api;
+  requires ai.djl.onnxruntime_engine;
+  requires com.microsoft.onnxruntime;
+  requires org.slf4j;
+
+  exports dev.vimi.backend.onnx;
+
+  provides dev.vimi.spi.DenoiserProvider with
+      dev.vimi.backend.onnx.OnnxDenoiserProvider;
+}
