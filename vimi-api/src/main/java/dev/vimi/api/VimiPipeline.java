@@ -261,7 +261,7 @@ public final class VimiPipeline implements AutoCloseable {
     private boolean retrievalOff;
     private String defaultTask = "t2v";
     private int defaultK = 2;
-    private java.util.function.Function<Path, ModelSpec> modelLoader;
+    private java.util.function.Function<Path, ModelSpec> modelLoader = p -> dev.vimi.api.model.ModelBundle.load(p).spec();
 
     private Builder() {}
 
@@ -276,7 +276,10 @@ public final class VimiPipeline implements AutoCloseable {
       return this;
     }
 
-    /** How {@code model=<path>} in a configuration is loaded (the bundle loader, by default). */
+    /**
+     * How {@code model=<path>} in a configuration is loaded; by default a bundle folder through
+     * {@link dev.vimi.api.model.ModelBundle#load(Path)}, which checks the manifest and every file's sha256.
+     */
     public Builder modelLoader(java.util.function.Function<Path, ModelSpec> loader) {
       this.modelLoader = loader;
       return this;

@@ -30,8 +30,9 @@ import javax.imageio.ImageIO;
  * length with a mask. It captures which words and images a prompt holds, not what they mean: a
  * reference provider for tests and pipelines without a trained encoder.
  *
- * <p>Configuration: {@code length} (L, default 32) and {@code dim} (D, default 64). A prompt with more
- * tokens than L is rejected with the count.
+ * <p>Configuration: {@code length} (L, default 32), {@code dim} (D, default 64) and {@code truncate}
+ * (default false). A prompt with more tokens than L is rejected with the count, unless {@code
+ * truncate} is true: then its first L tokens are kept.
  */
 public final class HashingConditionEncoderProvider implements ConditionEncoderProvider {
   public static final String NAME = "hashing";
@@ -56,23 +57,25 @@ public final class HashingConditionEncoderProvider implements ConditionEncoderPr
   public ConditionEncoder create(ProviderConfig config) {
     int length = config.getInt("length", config.getInt("model.length", 32), 1, 4096);
     int dim = config.getInt("dim", config.getInt("model.dim", 64), 2, 4096);
-    return new HashingEncoder(length, dim);
+    return new HashingEncoder(length, dim, config.getBoolean("truncate", false));
   }
 
   @Override
   public Optional<ConditionEncoder> createForSelfTest(Path workDir) {
-    return Optional.of(new HashingEncoder(32, 64));
+    return Optional.of(new HashingEncoder(32, 64, false));
   }
 
   /** Immutable, hence thread-safe. */
   private static final class HashingEncoder implements ConditionEncoder {
     private final int length;
     private final int dim;
+    private final boolean truncate;
     private final float[][] imageProjection;
 
-    HashingEncoder(int length, int dim) {
+    HashingEncoder(int length, int dim, boolean truncate) {
       this.length = length;
       this.dim = dim;
+      this.truncate = truncate;
       SplittableRandom r = new SplittableRandom(0x1A6E);
       imageProjection = new float[48][dim];
       for (float[] row : imageProjection) {
@@ -100,9 +103,13 @@ public final class HashingConditionEncoderProvider implements ConditionEncoderPr
           case PromptSegment.Image i -> tokens.add(image(i.image()));
         }
       }
+      if (tokens.size() > length && truncate) {
+        tokens = tokens.subList(0, length);
+      }
       if (tokens.size() > length) {
         throw new InvalidInputException(
-            "prompt", "the prompt has " + tokens.size() + " tokens but this encoder takes at most " + length);
+            "prompt", "the prompt has " + tokens.size() + " tokens but this encoder takes at most " + length
+                + " (set truncate=true to keep the first " + length + ")");
       }
       float[] data = new float[length * dim];
       float[] mask = new float[length];
