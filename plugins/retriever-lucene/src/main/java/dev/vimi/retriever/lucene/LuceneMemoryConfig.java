@@ -1,0 +1,114 @@
+package dev.vimi.retriever.lucene;
+
+import dev.vimi.spi.ConfigurationException;
+import dev.vimi.spi.ProviderConfig;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The settings of a Lucene memory, read from a {@link ProviderConfig} (keys in {@link
+ * LuceneRetrieverProvider}). Immutable.
+ *
+ * @param indexDir the folder of the Lucene index ({@value #INDEX_DIR})
+ * @param k1 BM25 term-frequency saturation ({@value #K1})
+ * @param b BM25 length normalisation ({@value #B})
+ * @param analyzer the analyzer name, or null to use the one the index was built with ({@value #ANALYZER})
+ * @param commitEvery pairs between automatic commits of a writer ({@value #COMMIT_EVERY})
+ * @param ramBufferMb indexing buffer before a segment is flushed ({@value #RAM_BUFFER_MB})
+ * @param images how images are kept ({@value #IMAGES})
+ * @param inlineMaxBytes largest image stored inline ({@value #INLINE_MAX_BYTES})
+ * @param dedupCaptions whether a pair whose caption duplicates an earlier one is skipped ({@value #DEDUP_CAPTIONS})
+ * @param maxCaptionChars longest caption (plus keywords) accepted ({@value #MAX_CAPTION_CHARS})
+ * @param searchThreads threads of {@code retrieveAll} ({@value #SEARCH_THREADS})
+ */
+public record LuceneMemoryConfig(
+    Path indexDir,
+    double k1,
+    double b,
+    String analyzer,
+    int commitEvery,
+    int ramBufferMb,
+    ImageStorage images,
+    int inlineMaxBytes,
+    boolean dedupCaptions,
+    int maxCaptionChars,
+    int searchThreads) {
+
+  public static final String INDEX_DIR = "index.dir";
+  public static final String K1 = "k1";
+  public static final String B = "b";
+  public static final String ANALYZER = "analyzer";
+  public static final String COMMIT_EVERY = "commit.every";
+  public static final String RAM_BUFFER_MB = "ram.buffer.mb";
+  public static final String IMAGES = "images";
+  public static final String INLINE_MAX_BYTES = "images.inline.max.bytes";
+  public static final String DEDUP_CAPTIONS = "dedup.captions";
+  public static final String MAX_CAPTION_CHARS = "max.caption.chars";
+  public static final String SEARCH_THREADS = "search.threads";
+
+  /** Default {@code k1}; see {@link LuceneRetrieverProvider} for the reasoning. */
+  public static final double DEFAULT_K1 = 0.9;
+  /** Default {@code b}; see {@link LuceneRetrieverProvider} for the reasoning. */
+  public static final double DEFAULT_B = 0.4;
+  public static final String DEFAULT_ANALYZER = "english";
+  public static final int DEFAULT_COMMIT_EVERY = 50_000;
+  public static final int DEFAULT_RAM_BUFFER_MB = 128;
+  public static final int DEFAULT_INLINE_MAX_BYTES = 1 << 20;
+  public static final int DEFAULT_MAX_CAPTION_CHARS = 65_536;
+
+  /** How a memory keeps its images. */
+  public enum ImageStorage {
+    /**
+     * Paths and URIs are stored as given; inline bytes are written once, content-addressed, to
+     * {@code <index.dir>/images/} and stored as a path relative to the index. Suits large memories.
+     */
+    REFERENCE,
+    /**
+     * Image bytes live in the index (paths and {@code file:} URIs are read at ingest); other URIs
+     * stay references, since nothing is downloaded. Suits small, self-contained memories.
+     */
+    INLINE;
+
+    static ImageStorage parse(String owner, String v) {
+      return switch (v.trim().toLowerCase(Locale.ROOT)) {
+        case "reference", "ref" -> REFERENCE;
+        case "inline" -> INLINE;
+        default ->
+            throw new ConfigurationException(
+                owner + ": configuration key '" + IMAGES + "' is '" + v + "' but must be 'reference' or 'inline'");
+      };
+    }
+  }
+
+  public LuceneMemoryConfig {
+    Objects.requireNonNull(indexDir, "indexDir");
+    Objects.requireNonNull(images, "images");
+  }
+
+  /** Reads and checks the keys; every error names the key, the value and the allowed range. */
+  public static LuceneMemoryConfig from(ProviderConfig c) {
+    String owner = c.owner();
+    Path dir = c.requirePath(INDEX_DIR);
+    double k1 = c.getDouble(K1, DEFAULT_K1);
+    if (k1 < 0 || k1 > 100) {
+      throw new ConfigurationException(owner + ": configuration key '" + K1 + "' is " + k1 + " but must be in [0, 100] (typical: 0.9 to 2.0)");
+    }
+    double b = c.getDouble(B, DEFAULT_B);
+    if (b < 0 || b > 1) {
+      throw new ConfigurationException(owner + ": configuration key '" + B + "' is " + b + " but must be in [0, 1]");
+    }
+    String analyzer = c.get(ANALYZER).map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
+    if (analyzer != null) {
+      Analyzers.check(owner, analyzer);
+    }
+    int commitEvery = c.getInt(COMMIT_EVERY, DEFAULT_COMMIT_EVERY, 1, Integer.MAX_VALUE);
+    int ram = c.getInt(RAM_BUFFER_MB, DEFAULT_RAM_BUFFER_MB, 1, 2047);
+    ImageStorage images = ImageStorage.parse(owner, c.getString(IMAGES, "reference"));
+    int inlineMax = c.getInt(INLINE_MAX_BYTES, DEFAULT_INLINE_MAX_BYTES, 1, 64 << 20);
+    boolean dedup = c.getBoolean(DEDUP_CAPTIONS, true);
+    int maxCaption = c.getInt(MAX_CAPTION_CHARS, DEFAULT_MAX_CAPTION_CHARS, 1, 16 << 20);
+    int threads = c.getInt(SEARCH_THREADS, Runtime.getRuntime().availableProcessors(), 1, 1024);
+    return new LuceneMemoryConfig(dir, k1, b, analyzer, commitEvery, ram, images, inlineMax, dedup, maxCaption, threads);
+  }
+}
