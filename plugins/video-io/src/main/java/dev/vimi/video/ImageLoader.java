@@ -310,11 +310,14 @@ public final class ImageLoader {
     return dst;
   }
 
+  /** The most specific message in the cause chain; "unexpected end of file" for a bare EOF. */
   private static String reason(Throwable e) {
     Throwable t = e;
     String msg = null;
     while (t != null) {
-      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+      if (t instanceof java.io.EOFException && (t.getMessage() == null || t.getMessage().isBlank())) {
+        msg = "unexpected end of file";
+      } else if (t.getMessage() != null && !t.getMessage().isBlank()) {
         msg = t.getMessage();
       }
       if (t.getCause() == null || t.getCause() == t) {

@@ -79,6 +79,7 @@ final class Mp4Writer implements VideoWriter {
     // the encoder's output holds its slice buffer plus parameter sets and NAL escaping
     int sliceBuffer = pic.getWidth() * pic.getHeight();
     ByteBuffer out = ByteBuffer.allocate(sliceBuffer + (sliceBuffer >> 3) + 4096);
+    OutputTargets.checkInterrupt(target); // before the (interruptible) file channel sees it
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         FileChannelWrapper sink = new FileChannelWrapper(ch)) {
       MP4Muxer muxer = MP4Muxer.createMP4MuxerToChannel(sink);

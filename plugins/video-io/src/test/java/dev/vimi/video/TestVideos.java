@@ -54,6 +54,18 @@ final class TestVideos {
     return new Video(Tensor.of(v, 3, frames, height, width), fps);
   }
 
+  /** An RGB image of random pixels (incompressible, so truncating its file cuts pixel data). */
+  static java.awt.image.BufferedImage noiseImage(int width, int height) {
+    SplittableRandom rnd = new SplittableRandom(width * 31L + height);
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        img.setRGB(x, y, rnd.nextInt(0x1000000));
+      }
+    }
+    return img;
+  }
+
   /**
    * A video whose frames are exactly the given {@code 0xRRGGBB} pixels: byte {@code b} is stored as
    * {@code b / 127.5 - 1}, which {@link Video#toByte} maps back to {@code b}.
