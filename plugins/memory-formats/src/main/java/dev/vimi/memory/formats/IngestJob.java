@@ -1,0 +1,247 @@
+package dev.vimi.memory.formats;
+
+import dev.vimi.spi.ConfigurationException;
+import dev.vimi.spi.ImageTextPair;
+import dev.vimi.spi.InvalidInputException;
+import dev.vimi.spi.MemoryWriter;
+import dev.vimi.spi.VimiException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pumps the pairs of a {@link PairReader} into any {@link MemoryWriter}: one thread reads and
+ * parses, {@code threads} threads add (retrievers index concurrently). Ends with a {@link
+ * MemoryWriter#commit()}, so that everything read is durable when {@link #run} returns.
+ *
+ * <p>Resuming is the writer's business: writers skip ids they already hold, so running the same job
+ * again after a crash adds only what the last commit lacked (counted as duplicates).
+ *
+ * <p><b>Thread-safety.</b> A job object is immutable and may run several times, also concurrently
+ * on different readers and writers. {@link #run} blocks until the input is exhausted or a failure
+ * stops it; it does not close the reader or the writer.
+ */
+public final class IngestJob {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
+  private static final int BATCH = 256;
+  private static final long PROGRESS_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+  /**
+   * A snapshot of a running job.
+   *
+   * @param read pairs read from the input
+   * @param added pairs the writer added
+   * @param duplicates pairs the writer skipped as already present
+   * @param rejected pairs the writer refused (under {@link MalformedPolicy#SKIP})
+   * @param skipped records the reader skipped (under its own policy)
+   * @param bytesRead input bytes consumed
+   * @param totalBytes input size, or -1 if unknown
+   */
+  public record Progress(long read, long added, long duplicates, long rejected, long skipped, long bytesRead, long totalBytes) {
+    /** Fraction of the input consumed in [0, 1], or -1 if the size is unknown. */
+    public double fraction() {
+      return totalBytes <= 0 ? -1 : Math.min(1.0, (double) bytesRead / totalBytes);
+    }
+  }
+
+  /** Receives progress from the reading thread, about four times a second and once at the end. */
+  @FunctionalInterface
+  public interface Listener {
+    void onProgress(Progress progress);
+  }
+
+  /**
+   * What a job did.
+   *
+   * @param reader the reader's counts (pairs read, records skipped by reason)
+   * @param added pairs added to the memory
+   * @param duplicates pairs skipped because the memory held them already
+   * @param rejected pairs the writer refused and that were skipped
+   * @param elapsed wall time, commit included
+   */
+  public record Result(ReadCounts reader, long added, long duplicates, long rejected, Duration elapsed) {
+    /** Pairs read per second of wall time. */
+    public double pairsPerSecond() {
+      double s = elapsed.toNanos() / 1e9;
+      return s <= 0 ? 0 : reader.read() / s;
+    }
+  }
+
+  private final int threads;
+  private final MalformedPolicy onRejected;
+  private final Listener listener;
+
+  private IngestJob(int threads, MalformedPolicy onRejected, Listener listener) {
+    this.threads = threads;
+    this.onRejected = onRejected;
+    this.listener = listener;
+  }
+
+  /**
+   * A job.
+   *
+   * @param threads threads that call {@link MemoryWriter#add}; 1 adds on the calling thread
+   * @param onRejected what to do when the writer refuses a pair with an {@link InvalidInputException}
+   *     (a caption over its limit, an image it cannot store): stop, or skip, count and log it
+   * @param listener progress receiver, or null
+   */
+  public static IngestJob of(int threads, MalformedPolicy onRejected, Listener listener) {
+    if (threads < 1 || threads > 256) {
+      throw new ConfigurationException("ingest threads must be in [1, 256] but is " + threads);
+    }
+    return new IngestJob(threads, Objects.requireNonNull(onRejected, "onRejected"), listener);
+  }
+
+  /** Reads everything from {@code reader} into {@code writer} and commits. */
+  public Result run(PairReader reader, MemoryWriter writer) {
+    long start = System.nanoTime();
+    Counters c = new Counters();
+    if (threads == 1) {
+      long lastReport = start;
+      while (reader.hasNext()) {
+        add(writer, reader.next(), c);
+        c.read++;
+        long now = System.nanoTime();
+        if (listener != null && now - lastReport >= PROGRESS_NANOS) {
+          lastReport = now;
+          listener.onProgress(c.progress(reader));
+        }
+      }
+    } else {
+      runParallel(reader, writer, c);
+    }
+    writer.commit();
+    if (listener != null) {
+      listener.onProgress(c.progress(reader));
+    }
+    return new Result(reader.counts(), c.added.get(), c.duplicates.get(), c.rejected.get(), Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private void runParallel(PairReader reader, MemoryWriter writer, Counters c) {
+    BlockingQueue<List<ImageTextPair>> queue = new ArrayBlockingQueue<>(threads * 4);
+    List<ImageTextPair> end = List.of();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread w =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    List<ImageTextPair> batch = queue.take();
+                    if (batch == end) {
+                      return;
+                    }
+                    for (ImageTextPair p : batch) {
+                      add(writer, p, c);
+                    }
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                }
+              },
+              "vimi-ingest-" + t);
+      w.setDaemon(true);
+      w.start();
+      workers.add(w);
+    }
+    long lastReport = System.nanoTime();
+    try {
+      List<ImageTextPair> batch = new ArrayList<>(BATCH);
+      while (failure.get() == null && reader.hasNext()) {
+        batch.add(reader.next());
+        c.read++;
+        if (batch.size() == BATCH) {
+          put(queue, batch, failure);
+          batch = new ArrayList<>(BATCH);
+          long now = System.nanoTime();
+          if (listener != null && now - lastReport >= PROGRESS_NANOS) {
+            lastReport = now;
+            listener.onProgress(c.progress(reader));
+          }
+        }
+      }
+      if (!batch.isEmpty()) {
+        put(queue, batch, failure);
+      }
+    } catch (RuntimeException e) {
+      failure.compareAndSet(null, e);
+    } finally {
+      for (int t = 0; t < threads; t++) {
+        while (!queue.offer(end)) {
+          queue.poll(); // on failure, drop pending work so that every worker sees the end
+        }
+      }
+      for (Thread w : workers) {
+        try {
+          w.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          failure.compareAndSet(null, e);
+        }
+      }
+    }
+    Throwable f = failure.get();
+    if (f instanceof RuntimeException re) {
+      throw re;
+    }
+    if (f instanceof Error err) {
+      throw err;
+    }
+    if (f != null) {
+      throw new VimiException("ingest was interrupted", f);
+    }
+  }
+
+  private static void put(BlockingQueue<List<ImageTextPair>> q, List<ImageTextPair> batch, AtomicReference<Throwable> failure) {
+    try {
+      while (failure.get() == null && !q.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+        // a worker failed or the writer is slow: check again
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new VimiException("ingest was interrupted", e);
+    }
+  }
+
+  private void add(MemoryWriter writer, ImageTextPair p, Counters c) {
+    try {
+      if (writer.add(p)) {
+        c.added.incrementAndGet();
+      } else {
+        c.duplicates.incrementAndGet();
+      }
+    } catch (InvalidInputException e) {
+      if (onRejected == MalformedPolicy.FAIL) {
+        throw new InvalidInputException(e.field(), "the memory refused pair '" + p.id() + "': " + e.getMessage(), e);
+      }
+      long n = c.rejected.incrementAndGet();
+      if (n <= AbstractPairReader.LOGGED_SKIPS) {
+        LOG.warn("skipped pair '{}': the memory refused it: {}", p.id(), e.getMessage());
+      } else {
+        LOG.debug("skipped pair '{}': the memory refused it: {}", p.id(), e.getMessage());
+      }
+    }
+  }
+
+  private static final class Counters {
+    long read; // reading thread only
+    final AtomicLong added = new AtomicLong();
+    final AtomicLong duplicates = new AtomicLong();
+    final AtomicLong rejected = new AtomicLong();
+
+    Progress progress(PairReader r) {
+      return new Progress(read, added.get(), duplicates.get(), rejected.get(), r.counts().skipped(), r.bytesRead(), r.totalBytes());
+    }
+  }
+}
