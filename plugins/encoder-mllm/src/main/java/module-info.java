@@ -3,7 +3,7 @@
  * model, early or late fusion) on DJL.
  */
 module dev.vimi.encoder.mllm {
-  requires dev.vimi.spi;
+  requires transitive dev.vimi.spi;
   requires java.desktop;
   requires ai.djl.api;
   requires ai.djl.tokenizers;

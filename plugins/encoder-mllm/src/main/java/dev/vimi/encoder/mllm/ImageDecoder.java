@@ -6,7 +6,9 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -29,7 +31,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *   <li>CMYK and YCCK JPEGs are refused: converting them correctly needs the ICC profile they were
  *       made with, and a naive conversion gives wrong colours silently.
  *   <li>Grey images give R = G = B = the grey value (no gamma conversion), 16-bit samples are rounded to
- *       8 bits, palette images use their palette and its alpha, as Pillow's {@code convert("RGBA")} does.
+ *       8 bits, palette images use their palette and its alpha, and 8-bit RGB(A) samples are taken as
+ *       they are (an embedded ICC profile is not applied), as Pillow's {@code convert("RGBA")} does.
  * </ul>
  *
  * <p>PNG and JPEG use the JDK's readers; WebP uses TwelveMonkeys' reader, instantiated directly so
@@ -252,6 +255,34 @@ final class ImageDecoder {
           int g = to8(row[x * r.getNumBands()], bits);
           int a = alpha ? to8(row[x * 2 + 1], cm.getComponentSize(1)) : 255;
           out[y * w + x] = (a << 24) | (g << 16) | (g << 8) | g;
+        }
+      }
+      return out;
+    }
+    if (cm instanceof ComponentColorModel
+        && cm.getColorSpace().getType() == ColorSpace.TYPE_RGB
+        && !cm.isAlphaPremultiplied()
+        && r.getSampleModel() instanceof PixelInterleavedSampleModel sm
+        && r.getDataBuffer() instanceof DataBufferByte db
+        && db.getNumBanks() == 1
+        && r.getSampleModelTranslateX() == 0
+        && r.getSampleModelTranslateY() == 0
+        && (sm.getNumBands() == 3 || (sm.getNumBands() == 4 && cm.hasAlpha()))) {
+      // 8-bit RGB(A) as the JDK's PNG and JPEG readers return it: read the bytes directly (the raw
+      // samples, as Pillow does; an embedded ICC profile is not applied)
+      byte[] data = db.getData();
+      int[] band = sm.getBandOffsets();
+      int stride = sm.getPixelStride();
+      int scan = sm.getScanlineStride();
+      int base = db.getOffset();
+      boolean alpha = sm.getNumBands() == 4;
+      for (int y = 0; y < h; y++) {
+        int row = base + y * scan;
+        for (int x = 0; x < w; x++) {
+          int at = row + x * stride;
+          int a = alpha ? data[at + band[3]] & 0xFF : 255;
+          out[y * w + x] =
+              (a << 24) | ((data[at + band[0]] & 0xFF) << 16) | ((data[at + band[1]] & 0xFF) << 8) | (data[at + band[2]] & 0xFF);
         }
       }
       return out;

@@ -149,6 +149,23 @@ class ImagePreprocessingTest {
     }
   }
 
+  @Test
+  void theDirectByteReadAgreesWithTheColourModel() {
+    // 8-bit sRGB layouts the JDK readers produce: the fast path must give what getRGB gives
+    for (int type : new int[] {java.awt.image.BufferedImage.TYPE_3BYTE_BGR, java.awt.image.BufferedImage.TYPE_4BYTE_ABGR,
+        java.awt.image.BufferedImage.TYPE_INT_ARGB, java.awt.image.BufferedImage.TYPE_INT_RGB}) {
+      java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(13, 7, type);
+      java.util.Random rnd = new java.util.Random(type);
+      for (int y = 0; y < 7; y++) {
+        for (int x = 0; x < 13; x++) {
+          img.setRGB(x, y, rnd.nextInt() | (img.getColorModel().hasAlpha() ? 0 : 0xFF000000));
+        }
+      }
+      int[] expected = img.getRGB(0, 0, 13, 7, null, 0, 13);
+      assertThat(ImageDecoder.toArgb(img)).as("type " + type).isEqualTo(expected);
+    }
+  }
+
   /** A valid PNG signature and IHDR of the given size, one empty IDAT and IEND: tiny on disk, huge decoded. */
   static byte[] pngHeaderOnly(int width, int height) {
     try {
