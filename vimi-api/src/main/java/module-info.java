@@ -12,6 +12,7 @@ module dev.vimi.api {
 
   exports dev.vimi.api;
   exports dev.vimi.api.model;
+  exports dev.vimi.api.augment;
 
   uses dev.vimi.spi.RetrieverProvider;
   uses dev.vimi.spi.ConditionEncoderProvider;

@@ -1,0 +1,212 @@
+package dev.vimi.api.augment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vimi.api.internal.tasks.PaperTask;
+import dev.vimi.compat.reference.InMemoryRetrieverProvider;
+import dev.vimi.spi.ConfigurationException;
+import dev.vimi.spi.ImageRef;
+import dev.vimi.spi.ImageTextPair;
+import dev.vimi.spi.InvalidInputException;
+import dev.vimi.spi.MemoryWriter;
+import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.RetrievalQuery;
+import dev.vimi.spi.RetrievedItem;
+import dev.vimi.spi.Retriever;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dataset builder over the reference in-memory BM25 retriever and the built-in t2v task. */
+class DatasetAugmenterTest {
+  private static final List<String> WORDS =
+      List.of("dog", "cat", "surfing", "wave", "beach", "red", "ball", "running", "snow", "mountain", "city", "night", "car", "bird", "tree");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private Retriever retriever;
+  private Path input;
+
+  @BeforeEach
+  void memoryAndCaptions() throws IOException {
+    InMemoryRetrieverProvider provider = new InMemoryRetrieverProvider();
+    ProviderConfig config = provider.selfTestConfig(dir).orElseThrow();
+    Random rnd = new Random(42);
+    List<String> captions = new ArrayList<>();
+    try (MemoryWriter w = provider.openWriter(config)) {
+      for (int i = 0; i < 300; i++) {
+        String caption = sentence(rnd) + " m" + i;
+        captions.add(caption);
+        ImageRef image = i % 2 == 0 ? ImageRef.of(dir.resolve("img" + i + ".png")) : null;
+        w.add(new ImageTextPair("m" + i, caption, image));
+      }
+    }
+    retriever = provider.open(config);
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      // every third record is a pair of the memory itself (same id, same caption): the leakage case
+      boolean own = i % 3 == 0;
+      String id = own ? "m" + i : "v" + i;
+      String caption = own ? captions.get(i) : sentence(rnd);
+      lines.add(JSON.writeValueAsString(new Rec(i % 5 == 0 ? null : id, caption, "videos/" + id + ".mp4")).replace("\"id\":null,", "\"id\":" + i + ","));
+    }
+    input = dir.resolve("captions.jsonl");
+    Files.write(input, lines, StandardCharsets.UTF_8);
+  }
+
+  record Rec(String id, String caption, String media) {}
+
+  private static String sentence(Random rnd) {
+    StringBuilder sb = new StringBuilder();
+    for (int w = 0; w < 4; w++) {
+      sb.append(WORDS.get(rnd.nextInt(WORDS.size()))).append(' ');
+    }
+    return sb.toString().strip();
+  }
+
+  @AfterEach
+  void close() {
+    retriever.close();
+  }
+
+  private static List<JsonNode> read(Path p) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    for (String line : Files.readAllLines(p)) {
+      out.add(JSON.readTree(line));
+    }
+    return out;
+  }
+
+  @Test
+  void writesOnePromptPerCaptionInOrderWithoutTheCaptionsOwnPair() throws IOException {
+    Path output = dir.resolve("out.jsonl");
+    AugmentResult result = DatasetAugmenter.builder(retriever, PaperTask.T2V).threads(4).batchSize(7).build().run(input, output);
+    assertThat(result.written()).isEqualTo(200);
+    assertThat(result.resumed()).isZero();
+
+    List<String> in = Files.readAllLines(input);
+    List<JsonNode> out = read(output);
+    assertThat(out).hasSize(200);
+    for (int i = 0; i < 200; i++) {
+      JsonNode src = JSON.readTree(in.get(i));
+      JsonNode rec = out.get(i);
+      String id = src.get("id").asText();
+      assertThat(rec.get("id").asText()).isEqualTo(id);
+      assertThat(rec.get("task").asText()).isEqualTo("t2v");
+      assertThat(rec.get("instruction").asText()).isEqualTo("Generate a video with the retrieved text-image examples and text prompt.");
+      assertThat(rec.get("media").asText()).isEqualTo(src.get("media").asText());
+
+      List<RetrievedItem> expected = retriever.retrieve(new RetrievalQuery(src.get("caption").asText(), 3, Set.of(id)));
+      List<String> hitIds = new ArrayList<>();
+      rec.get("retrieved").forEach(h -> hitIds.add(h.get("id").asText()));
+      assertThat(hitIds).doesNotContain(id).isEqualTo(expected.stream().map(RetrievedItem::id).toList()).hasSize(3);
+
+      JsonNode prompt = rec.get("prompt");
+      assertThat(prompt.get(0).get("text").asText()).isEqualTo(rec.get("instruction").asText());
+      assertThat(prompt.get(prompt.size() - 1).get("text").asText()).isEqualTo(src.get("caption").asText());
+      long images = expected.stream().filter(h -> h.image() != null).count();
+      assertThat(rec.get("prompt_text").asText().split("<image>", -1)).hasSize((int) images + 1);
+      for (JsonNode seg : prompt) {
+        if (seg.has("image")) {
+          assertThat(seg.get("image").get("path").asText()).startsWith(dir.toString());
+        }
+      }
+    }
+  }
+
+  @Test
+  void anInterruptedRunResumesAndEndsWithTheSameFileAsAnUninterruptedOne() throws IOException {
+    Path clean = dir.resolve("clean.jsonl");
+    DatasetAugmenter.builder(retriever, PaperTask.T2V).threads(1).build().run(input, clean);
+
+    Path output = dir.resolve("resumed.jsonl");
+    AtomicInteger calls = new AtomicInteger();
+    AugmentListener stopAfterThree =
+        new AugmentListener() {
+          @Override
+          public void onProgress(AugmentProgress p) {
+            if (calls.incrementAndGet() == 3) {
+              throw new IllegalStateException("simulated crash");
+            }
+          }
+        };
+    assertThatThrownBy(
+            () -> DatasetAugmenter.builder(retriever, PaperTask.T2V).threads(3).batchSize(10).listener(stopAfterThree).build().run(input, output))
+        .hasMessageContaining("simulated crash");
+    long complete = Files.readAllLines(output).size();
+    assertThat(complete).isBetween(1L, 199L);
+    // and a kill in the middle of writing a line
+    Files.writeString(output, "{\"id\":\"v99\",\"task\":\"t2v\",\"capt", StandardOpenOption.APPEND);
+
+    List<Long> resumedSeen = new ArrayList<>();
+    AugmentResult r =
+        DatasetAugmenter.builder(retriever, PaperTask.T2V)
+            .threads(2)
+            .listener(
+                new AugmentListener() {
+                  @Override
+                  public void onStart(long resumed, long inputBytes) {
+                    resumedSeen.add(resumed);
+                  }
+                })
+            .build()
+            .run(input, output);
+    assertThat(resumedSeen).containsExactly(complete);
+    assertThat(r.resumed()).isEqualTo(complete);
+    assertThat(r.written()).isEqualTo(200 - complete);
+    assertThat(Files.readString(output)).isEqualTo(Files.readString(clean));
+
+    AugmentResult again = DatasetAugmenter.builder(retriever, PaperTask.T2V).build().run(input, output);
+    assertThat(again.written()).as("a finished output is left alone").isZero();
+    assertThat(Files.readString(output)).isEqualTo(Files.readString(clean));
+  }
+
+  @Test
+  void anOutputOfAnotherInputIsRefused() throws IOException {
+    Path output = dir.resolve("other.jsonl");
+    Files.writeString(output, "{\"id\":\"zzz\",\"task\":\"t2v\"}\n");
+    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.T2V).build().run(input, output))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("does not continue the input")
+        .hasMessageContaining("'zzz'");
+  }
+
+  @Test
+  void malformedRecordsStopTheRunOrAreSkipped() throws IOException {
+    Path bad = dir.resolve("bad.jsonl");
+    Files.write(bad, List.of("{\"id\":\"a\",\"caption\":\"dog surfing\"}", "{\"id\":\"b\"}", "not json", "", "{\"id\":\"c\",\"caption\":\"red car\"}"));
+    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.T2V).build().run(bad, dir.resolve("o1.jsonl")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("line 2")
+        .hasMessageContaining("needs a non-empty 'caption'");
+    AugmentResult r = DatasetAugmenter.builder(retriever, PaperTask.T2V).skipMalformed(true).build().run(bad, dir.resolve("o2.jsonl"));
+    assertThat(r.written()).isEqualTo(2);
+    assertThat(r.skipped()).isEqualTo(2);
+    assertThat(read(dir.resolve("o2.jsonl"))).extracting(n -> n.get("id").asText()).containsExactly("a", "c");
+  }
+
+  @Test
+  void onlyRetrievingTasksAndSaneSettingsAreAccepted() {
+    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.PREDICT))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("does not use retrieval");
+    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.T2V).k(0)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.T2V).build().run(dir.resolve("missing.jsonl"), dir.resolve("o.jsonl")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("does not exist");
+  }
+}
