@@ -99,6 +99,22 @@ public final class ContactSheet {
   }
 
   /**
+   * Checks, without writing, that {@code target} names a {@code .png} file in an existing writable
+   * folder; call it before a long generation to fail fast.
+   *
+   * @throws InvalidInputException naming what is wrong
+   */
+  public static void checkTarget(Path target) {
+    Objects.requireNonNull(target, "target");
+    Path name = target.getFileName();
+    if (name == null || !VideoWriters.extension(name.toString()).equals("png")) {
+      throw new InvalidInputException(
+          "target", "a contact sheet is written as PNG; give a file name ending in .png instead of " + target);
+    }
+    OutputTargets.checkTarget(target, false);
+  }
+
+  /**
    * Renders the sheet and writes it as a PNG file, atomically: on failure nothing is left at {@code
    * target}.
    *
@@ -107,12 +123,7 @@ public final class ContactSheet {
    * @throws IOException if writing fails
    */
   public static void write(Video video, Path target, int columns, int scale) throws IOException {
-    Objects.requireNonNull(target, "target");
-    Path name = target.getFileName();
-    if (name == null || !VideoWriters.extension(name.toString()).equals("png")) {
-      throw new InvalidInputException(
-          "target", "a contact sheet is written as PNG; give a file name ending in .png instead of " + target);
-    }
+    checkTarget(target);
     BufferedImage img = render(video, columns, scale);
     OutputTargets.writeFile(target, "contact sheet", ".png", tmp -> Pngs.write(img, tmp));
   }

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * MP4 (ISO base media, brand {@code isom}) with one H.264 Constrained Baseline video track, encoded
+ * MP4 (ISO base media, brand {@code isom}) with one H.264 Baseline video track, encoded
  * by jcodec. See {@link Mp4WriterProvider} for the choices made (odd sizes, colour, quality).
  * Stateless and thread-safe: every call builds its own encoder.
  */

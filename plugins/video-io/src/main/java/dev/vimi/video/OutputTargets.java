@@ -122,6 +122,21 @@ final class OutputTargets {
     }
   }
 
+  /**
+   * The checks {@link #writeFile} and {@link #writeFolder} make before writing: the parent folder
+   * exists and is writable, and the target is not a folder (for a file) or a file (for a folder).
+   */
+  static void checkTarget(Path target, boolean folder) {
+    Path abs = absolute(target);
+    checkParent(abs, target);
+    if (!folder && Files.isDirectory(abs)) {
+      throw new InvalidInputException("target", target + " is a folder; give a file name");
+    }
+    if (folder && Files.exists(abs, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
+      throw new InvalidInputException("target", target + " exists and is not a folder; give a folder path");
+    }
+  }
+
   /** Throws {@link InterruptedIOException} if the thread was interrupted, so a long write stops early. */
   static void checkInterrupt(Path target) throws InterruptedIOException {
     if (Thread.currentThread().isInterrupted()) {

@@ -19,8 +19,8 @@ import java.util.function.Predicate;
 /**
  * Finds {@link VideoWriterProvider}s through {@link ServiceLoader}, by name ({@code "mp4"}) or by
  * the target path: a path ending in {@code .mp4} or {@code .gif} goes to the writer that claims that
- * extension; an existing folder or a name without extension goes to the folder writer ({@code
- * "png"}, a folder of PNG frames).
+ * extension; a name without extension, or an existing folder whose extension no writer claims
+ * ({@code run.2024}), goes to the folder writer ({@code "png"}, a folder of PNG frames).
  *
  * <p>When several providers answer, the highest {@linkplain VideoWriterProvider#priority() priority}
  * wins; two with the same priority are an error that names both classes and where they came from.
@@ -59,7 +59,10 @@ public final class VideoWriters {
   public static VideoWriterProvider providerFor(Path target, Iterable<? extends VideoWriterProvider> candidates) {
     Objects.requireNonNull(target, "target");
     Path name = target.getFileName();
-    String ext = name == null || Files.isDirectory(target) ? "" : extension(name.toString());
+    String nameExt = name == null ? "" : extension(name.toString());
+    boolean claimed = !nameExt.isEmpty() && pick(candidates, q -> q.extensions().contains(nameExt), "." + nameExt) != null;
+    // an existing folder with a dot in its name (run.2024) is a folder target
+    String ext = !claimed && Files.isDirectory(target) ? "" : nameExt;
     if (ext.isEmpty()) {
       VideoWriterProvider folder = pick(candidates, p -> p.extensions().isEmpty(), "folder output");
       if (folder == null) {
@@ -79,6 +82,26 @@ public final class VideoWriters {
       throw new InvalidInputException(
           "target", "no video writer for '." + ext + "' files (" + target + ")" + hint + "; " + knownTargets(candidates));
     }
+    return p;
+  }
+
+  /**
+   * Checks {@code target} without writing anything, so that a caller can fail fast before a long
+   * generation: a writer knows its extension, its folder exists and is writable, and it is not a
+   * folder where a file is wanted or a file where a folder is wanted. The writer checks again
+   * when it writes (and, for a folder, that it holds nothing but earlier output).
+   *
+   * @return the provider that will write {@code target}
+   * @throws InvalidInputException naming what is wrong with the target
+   */
+  public static VideoWriterProvider checkTarget(Path target) {
+    return checkTarget(target, providers());
+  }
+
+  /** {@link #checkTarget(Path)} among {@code candidates}. */
+  public static VideoWriterProvider checkTarget(Path target, Iterable<? extends VideoWriterProvider> candidates) {
+    VideoWriterProvider p = providerFor(target, candidates);
+    OutputTargets.checkTarget(target, p.extensions().isEmpty());
     return p;
   }
 

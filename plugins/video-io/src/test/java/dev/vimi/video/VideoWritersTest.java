@@ -116,6 +116,32 @@ class VideoWritersTest {
   }
 
   @Test
+  void targetsAreCheckedWithoutWriting() throws Exception {
+    assertThat(VideoWriters.checkTarget(dir.resolve("a.mp4"))).isInstanceOf(Mp4WriterProvider.class);
+    assertThat(VideoWriters.checkTarget(dir.resolve("frames"))).isInstanceOf(PngFramesWriterProvider.class);
+    assertThatThrownBy(() -> VideoWriters.checkTarget(dir.resolve("missing").resolve("a.gif")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> VideoWriters.checkTarget(dir.resolve("a.webm")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("known extensions");
+    Path folder = Files.createDirectory(dir.resolve("clip.mp4"));
+    assertThatThrownBy(() -> VideoWriters.checkTarget(folder))
+        .as("a folder named like a video file is not written into")
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("is a folder");
+    Path file = Files.writeString(dir.resolve("frames2"), "x");
+    assertThatThrownBy(() -> VideoWriters.checkTarget(file))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("not a folder");
+    assertThatThrownBy(() -> ContactSheet.checkTarget(dir.resolve("sheet.gif"))).isInstanceOf(InvalidInputException.class);
+    ContactSheet.checkTarget(dir.resolve("sheet.png"));
+    try (var s = Files.list(dir)) {
+      assertThat(s.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("clip.mp4", "frames2");
+    }
+  }
+
+  @Test
   void extensionParsing() {
     assertThat(VideoWriters.extension("a.MP4")).isEqualTo("mp4");
     assertThat(VideoWriters.extension(".hidden")).isEmpty();
