@@ -424,7 +424,7 @@ public final class OnnxDenoiser implements Denoiser {
       if (out == null) {
         throw new BackendException(who + ": the graph returned no output named '" + graph.output() + "'");
       }
-      return DenoiserIo.output(out.toByteBuffer(), out.getShape().getShape(), half, input.x().shape(), who);
+      return DenoiserIo.output(out.toByteBuffer(), out.getShape().getShape(), half, input.x().shape(), who, true);
     } catch (VimiException e) {
       throw e;
     } catch (RuntimeException e) {

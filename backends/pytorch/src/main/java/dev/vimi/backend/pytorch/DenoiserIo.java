@@ -1,0 +1,173 @@
+package dev.vimi.backend.pytorch;
+
+import dev.vimi.spi.BackendException;
+import dev.vimi.spi.DenoiserInput;
+import dev.vimi.spi.DenoiserSpec;
+import dev.vimi.spi.InputRole;
+import dev.vimi.spi.InvalidInputException;
+import dev.vimi.spi.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
+import java.util.Arrays;
+
+/**
+ * The engine-independent half of a denoiser backend: what each input role holds for a {@link
+ * DenoiserInput}, and the checks on the network's output. Stateless.
+ */
+final class DenoiserIo {
+  private DenoiserIo() {}
+
+  /** One input's values as float32 in a direct native-order buffer, and its shape. */
+  record Values(FloatBuffer data, long[] shape) {
+    int size() {
+      return data.remaining();
+    }
+  }
+
+  /** Checks that {@code in} fits the stage: video shape, conditioning shape, low-res video present when needed. */
+  static void checkInput(DenoiserSpec spec, DenoiserInput in, boolean needsLowRes, String who) {
+    int[] v = spec.videoShape();
+    int[] x = in.x().shape();
+    if (x[1] != v[0] || x[2] != v[1] || x[3] != v[2] || x[4] != v[3]) {
+      throw new InvalidInputException(
+          "x",
+          who + ": the noisy video has shape " + Arrays.toString(x) + " but the stage takes [B, " + v[0] + ", " + v[1]
+              + ", " + v[2] + ", " + v[3] + "]");
+    }
+    if (in.conditioning().dim(1) != spec.conditioningLength() || in.conditioning().dim(2) != spec.conditioningDim()) {
+      throw new InvalidInputException(
+          "conditioning",
+          who + ": conditioning has shape " + in.conditioning() + " but the stage takes [B, " + spec.conditioningLength()
+              + ", " + spec.conditioningDim() + "]; use the encoder the model was trained with");
+    }
+    if (needsLowRes && in.lowRes() == null) {
+      throw new InvalidInputException(
+          "low_res",
+          who + ": the graph takes a low_res_video input (a later cascade stage) but the input has no low-res video");
+    }
+  }
+
+  /** The values fed to an input of {@code role}. Tensor roles share the input tensor's buffer. */
+  static Values values(InputRole role, DenoiserInput in) {
+    int b = in.batch();
+    return switch (role) {
+      case NOISY_VIDEO -> of(in.x());
+      case LOW_RES_VIDEO -> of(in.lowRes());
+      case CONDITIONING -> of(in.conditioning());
+      case CONDITIONING_MASK -> of(in.mask());
+      case SIGMA -> vector(in.sigma());
+      case C_NOISE -> vector(in.cNoise());
+      case FPS -> {
+        float[] f = new float[b];
+        Arrays.fill(f, in.fps());
+        yield vector(f);
+      }
+      case RESOLUTION -> {
+        FloatBuffer r = Tensor.allocate(2 * b);
+        for (int i = 0; i < b; i++) {
+          r.put(in.height()).put(in.width());
+        }
+        yield new Values(r.flip(), new long[] {b, 2});
+      }
+    };
+  }
+
+  private static Values of(Tensor t) {
+    int[] s = t.shape();
+    long[] shape = new long[s.length];
+    for (int i = 0; i < s.length; i++) {
+      shape[i] = s[i];
+    }
+    return new Values(t.buffer(), shape);
+  }
+
+  private static Values vector(float[] v) {
+    FloatBuffer b = Tensor.allocate(v.length);
+    b.put(v).flip();
+    return new Values(b, new long[] {v.length});
+  }
+
+  /** The values as IEEE half floats (round to nearest even) in a direct native-order byte buffer. */
+  static ByteBuffer toHalf(FloatBuffer src) {
+    int n = src.remaining();
+    ByteBuffer out = ByteBuffer.allocateDirect(2 * n).order(ByteOrder.nativeOrder());
+    ShortBuffer s = out.asShortBuffer();
+    for (int i = 0; i < n; i++) {
+      s.put(i, Float.floatToFloat16(src.get(src.position() + i)));
+    }
+    return out;
+  }
+
+  /** The rank and the fixed dimensions (after the batch) an input of {@code role} must have. */
+  static long[] expectedShape(InputRole role, DenoiserSpec spec) {
+    return switch (role) {
+      case NOISY_VIDEO, LOW_RES_VIDEO -> new long[] {-1, spec.channels(), spec.frames(), spec.height(), spec.width()};
+      case CONDITIONING -> new long[] {-1, spec.conditioningLength(), spec.conditioningDim()};
+      case CONDITIONING_MASK -> new long[] {-1, spec.conditioningLength()};
+      case SIGMA, C_NOISE, FPS -> new long[] {-1};
+      case RESOLUTION -> new long[] {-1, 2};
+    };
+  }
+
+  /**
+   * Copies a network output into a tensor after checking that it has the input's shape and only
+   * finite values.
+   *
+   * @param raw the output's bytes in native order, float32 or (if {@code half}) float16
+   * @param who names the backend, stage and graph for messages
+   * @param checkFinite whether NaN and infinite values are an error
+   */
+  static Tensor output(ByteBuffer raw, long[] shape, boolean half, int[] expected, String who, boolean checkFinite) {
+    long[] want = Arrays.stream(expected).asLongStream().toArray();
+    if (!Arrays.equals(shape, want)) {
+      throw new BackendException(
+          who + ": the network returned shape " + Arrays.toString(shape) + " but the input video has shape "
+              + Arrays.toString(expected) + "; a denoiser graph must return a tensor of its input's shape (check the "
+              + "graph's output name in the manifest and how the graph was exported)");
+    }
+    int n = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
+    ByteBuffer src = raw.duplicate().order(ByteOrder.nativeOrder());
+    FloatBuffer dst = Tensor.allocate(n);
+    if (half) {
+      ShortBuffer s = src.asShortBuffer();
+      for (int i = 0; i < n; i++) {
+        dst.put(i, Float.float16ToFloat(s.get(i)));
+      }
+    } else {
+      dst.put(src.asFloatBuffer().limit(n));
+      dst.flip();
+    }
+    dst.position(0).limit(n);
+    for (int i = 0; checkFinite && i < n; i++) {
+      float f = dst.get(i);
+      if (!Float.isFinite(f)) {
+        throw new BackendException(
+            who + ": the network returned " + f + " at flat index " + i + " " + position(i, expected)
+                + "; the graph is broken or its inputs are out of range"
+                + (half ? " (an fp16 graph overflows beyond 65504)" : ""));
+      }
+    }
+    return Tensor.wrap(dst, expected);
+  }
+
+  /** "(batch 0, channel 1, frame 2, y 3, x 4)" for a flat index into [B, C, T, H, W]. */
+  static String position(int flat, int[] shape) {
+    String[] names = {"batch", "channel", "frame", "y", "x"};
+    int[] idx = new int[shape.length];
+    int rest = flat;
+    for (int d = shape.length - 1; d >= 0; d--) {
+      idx[d] = rest % shape[d];
+      rest /= shape[d];
+    }
+    StringBuilder sb = new StringBuilder("(");
+    for (int d = 0; d < idx.length; d++) {
+      if (d > 0) {
+        sb.append(", ");
+      }
+      sb.append(d < names.length && shape.length == 5 ? names[d] : "dim " + d).append(' ').append(idx[d]);
+    }
+    return sb.append(')').toString();
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * The {@code pytorch} denoiser backend: runs a model bundle's TorchScript graph on DJL's PyTorch
+ * engine, on the CPU or a CUDA device.
+ *
+ * <p>The libtorch binaries ({@code ai.djl.pytorch:pytorch-native-cpu} or a {@code
+ * pytorch-native-cu*} jar, with {@code ai.djl.pytorch:pytorch-jni}) must stay on the <em>class
+ * path</em> even when this module is on the module path: the native jar's automatic module name
+ * ({@code pytorch.native.cpu}) contains the keyword {@code native}, so it cannot be a module. DJL
+ * finds those jars as resources, which works from the class path.
+ */
+module dev.vimi.backend.pytorch {
+  requires dev.vimi.spi;
+  requires ai.djl.api;
+  requires ai.djl.pytorch_engine;
+  requires org.slf4j;
+
+  exports dev.vimi.backend.pytorch;
+
+  provides dev.vimi.spi.DenoiserProvider with
+      dev.vimi.backend.pytorch.PyTorchDenoiserProvider;
+}
