@@ -368,7 +368,7 @@ def write_manifest(out_dir, c, t, l, d, base_hw, up_hw):
         "name": "vimi-test-denoiser",
         "description": "Random-weight test denoisers with the ViMi signature (models/test-denoiser/export.py).",
         "stages": stages,
-        "encoder": {"provider": "hashing", "settings": {"note": "any encoder with L=%d, D=%d" % (l, d)}},
+        "encoder": {"provider": "hashing", "settings": {"length": l, "dim": d}},
         "files": {f: sha256(os.path.join(out_dir, f)) for f in files},
     }
     with open(os.path.join(out_dir, "vimi-model.json"), "w") as f:
