@@ -9,6 +9,13 @@ module dev.vimi.retriever.vespa {
   // vespa-feed-client ships without module descriptors: these are its automatic module names
   requires vespa.feed.client.api;
   requires vespa.feed.client;
+  // An automatic module does not pull the explicit modules it uses into the module graph. These are
+  // what vespa-feed-client needs at run time (its HTTP/2 client, ALPN for h2 over TLS, and the
+  // BouncyCastle provider it creates in a static initializer); VespaModulePathTest checks them.
+  requires org.eclipse.jetty.http2.client.transport;
+  requires org.eclipse.jetty.alpn.java.client;
+  requires org.bouncycastle.provider;
+  requires org.bouncycastle.pkix;
 
   exports dev.vimi.retriever.vespa;
 

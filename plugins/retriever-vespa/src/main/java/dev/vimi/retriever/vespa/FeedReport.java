@@ -10,7 +10,9 @@ import java.util.Objects;
  *
  * @param submitted pairs handed to the feed
  * @param landed pairs Vespa acknowledged as written (durable and searchable)
- * @param duplicates pairs skipped because a pair with the same id was already in the memory
+ * @param duplicates pairs skipped because a document with the same id was already in the memory. This
+ *     includes the rare pair whose first write landed but whose acknowledgement was lost with a dropped
+ *     connection: its retry finds the document. Either way the pair is in the memory.
  * @param pending pairs sent and not yet answered
  * @param failed pairs that did not land, each with Vespa's (or the transport's) reason
  * @param breakerOpen whether the circuit breaker has opened and stopped the feed

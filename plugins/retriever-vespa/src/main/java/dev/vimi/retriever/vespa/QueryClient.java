@@ -79,16 +79,37 @@ final class QueryClient implements AutoCloseable {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    HttpRequest.Builder rb =
-        HttpRequest.newBuilder(searchUri)
-            .timeout(settings.queryTimeout().plus(TIMEOUT_MARGIN))
+    HttpRequest request =
+        request(searchUri, settings.queryTimeout().plus(TIMEOUT_MARGIN))
             .header("Content-Type", "application/json")
-            .header("Accept", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
+            .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
+            .build();
+    return exchange(request, what, "Vespa query API at " + searchUri, response -> parse(response.body(), what));
+  }
+
+  /**
+   * Checks that the document API at {@code feedEndpoint} answers, with the dry-run request that
+   * vespa-feed-client sends as its handshake, so that a refusal is reported with Vespa's own message
+   * before the feed client starts its threads.
+   */
+  void checkDocumentApi(URI feedEndpoint) {
+    URI uri = feedEndpoint.resolve("/document/v1/feeder/handshake/docid/dummy?dryRun=true");
+    HttpRequest request =
+        request(uri, settings.queryTimeout().plus(TIMEOUT_MARGIN)).POST(HttpRequest.BodyPublishers.noBody()).build();
+    exchange(request, "the feed handshake", "Vespa document API at " + feedEndpoint, response -> null);
+  }
+
+  private HttpRequest.Builder request(URI uri, Duration timeout) {
+    HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json");
     if (settings.auth().token() != null) {
       rb.header("Authorization", "Bearer " + settings.auth().token());
     }
-    HttpRequest request = rb.build();
+    return rb;
+  }
+
+  /** Sends with retries; {@code onOk} turns a 200 reply into the result. */
+  private <T> T exchange(
+      HttpRequest request, String what, String where, java.util.function.Function<HttpResponse<byte[]>, T> onOk) {
     RetryPolicy retry = settings.retry();
     String lastProblem = null;
     for (int attempt = 1; ; attempt++) {
@@ -97,27 +118,29 @@ final class QueryClient implements AutoCloseable {
         HttpResponse<byte[]> response = send(request);
         int status = response.statusCode();
         if (status == 200) {
-          return parse(response.body(), what);
+          return onOk.apply(response);
         }
         String message = VespaErrors.message(json, response.body());
+        if (status == 400 && message.equals("Could not read document, no document?")) {
+          return onOk.apply(response); // older Vespa answers the feed handshake like this: all is well
+        }
         if (!retryable(status)) {
-          throw new BackendException(clientError(status, message, what));
+          throw new BackendException(clientError(status, message, what, where));
         }
         lastProblem = "HTTP " + status + ": " + message;
         retryAfter = retryAfter(response);
       } catch (SSLException e) {
-        throw new BackendException(tlsMessage(e), e);
+        throw new BackendException(tlsMessage(e, request.uri()), e);
       } catch (IOException e) {
         SSLException tls = tlsCause(e);
         if (tls != null) {
-          throw new BackendException(tlsMessage(tls), e);
+          throw new BackendException(tlsMessage(tls, request.uri()), e);
         }
         lastProblem = ioProblem(e);
       }
       if (attempt >= retry.maxAttempts()) {
         throw new BackendException(
-            "Vespa query API at "
-                + searchUri
+            where
                 + " failed for "
                 + what
                 + " after "
@@ -174,7 +197,7 @@ final class QueryClient implements AutoCloseable {
     }
   }
 
-  private String clientError(int status, String message, String what) {
+  private String clientError(int status, String message, String what, String where) {
     String hint =
         switch (status) {
           case 401, 403 ->
@@ -182,8 +205,8 @@ final class QueryClient implements AutoCloseable {
                   + " certificate must be listed in the application's security/clients.pem) or auth.token"
                   + " (a data-plane token with read permission).";
           case 404 ->
-              " The endpoint has no /search/ handler: is it the container cluster's URL, with <search/> in"
-                  + " services.xml?";
+              " The endpoint has no such handler: is it the container cluster's URL, with <search/> and"
+                  + " <document-api/> in services.xml?";
           case 400 ->
               " Is the vimi application package deployed (schema "
                   + settings.documentType()
@@ -192,7 +215,7 @@ final class QueryClient implements AutoCloseable {
                   + ")?";
           default -> "";
         };
-    return "Vespa rejected " + what + " with HTTP " + status + ": " + message + "." + hint;
+    return where + " rejected " + what + " with HTTP " + status + ": " + message + "." + hint;
   }
 
   static boolean retryable(int status) {
@@ -238,10 +261,6 @@ final class QueryClient implements AutoCloseable {
     return null;
   }
 
-  String tlsMessage(SSLException e) {
-    return tlsMessage(e, settings.queryEndpoint());
-  }
-
   static String tlsMessage(SSLException e, URI endpoint) {
     String m = String.valueOf(e.getMessage());
     String hint;
@@ -258,7 +277,8 @@ final class QueryClient implements AutoCloseable {
     } else {
       hint = "check the tls.* settings and that the endpoint speaks TLS";
     }
-    return "TLS handshake with " + endpoint + " failed: " + m + "; " + hint;
+    String base = endpoint.getScheme() + "://" + endpoint.getRawAuthority();
+    return "TLS handshake with " + base + " failed: " + m + "; " + hint;
   }
 
   private static void sleep(Duration d) {

@@ -76,6 +76,7 @@ public final class VespaMemoryWriter implements MemoryWriter {
     try {
       // also proves that the cluster answers and the schema is deployed before the feed starts
       this.initialCount = VespaRetriever.count(queryClient, settings);
+      queryClient.checkDocumentApi(settings.feedEndpoint());
       client = buildFeedClient(settings);
     } catch (RuntimeException e) {
       queryClient.close();
@@ -187,6 +188,17 @@ public final class VespaMemoryWriter implements MemoryWriter {
       e = e.getCause();
     }
     String message = e.getMessage();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.util.concurrent.TimeoutException) {
+        message =
+            "timed out: no answer within feed.timeout-ms="
+                + settings.feed().operationTimeout().toMillis()
+                + " ms ("
+                + t.getMessage()
+                + ")";
+        break;
+      }
+    }
     if (e instanceof FeedException fe && fe.documentId().isPresent() && message != null) {
       String prefix = "(" + fe.documentId().get() + ") ";
       if (message.startsWith(prefix)) {
