@@ -105,7 +105,8 @@ class GifWriterTest {
     ReadGif gif = read(out);
     for (int t = 0; t < 3; t++) {
       double mae = TestVideos.meanAbsError(TestVideos.expected(video, t, 1), 64, gif.frames().get(t), 64, 64, 36);
-      assertThat(mae).as("frame %d", t).isLessThan(6.0);
+      System.out.printf("GIF, colourful 64x36 frame %d: MAE %.2f%n", t, mae);
+      assertThat(mae).as("frame %d", t).isLessThan(1.5); // measured 0.46
     }
   }
 

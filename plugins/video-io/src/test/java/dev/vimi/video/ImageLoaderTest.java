@@ -232,6 +232,30 @@ class ImageLoaderTest {
         .isEqualTo(new ImageLoader.Header(ImageLoader.Format.JPEG, 32, 16));
   }
 
+  @Test
+  void oneLoaderServesManyThreads() throws Exception {
+    byte[][] inputs = {
+      resource("pattern-lossless.webp"), resource("cyan-yellow-cmyk.jpg"), encode(patternImage(16, 12, BufferedImage.TYPE_INT_RGB), "png")
+    };
+    int[][] expected = new int[inputs.length][];
+    for (int i = 0; i < inputs.length; i++) {
+      expected[i] = rgb(LOADER.read(ImageRef.ofBytes(inputs[i])));
+    }
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      var futures = new java.util.ArrayList<java.util.concurrent.Future<Boolean>>();
+      for (int k = 0; k < 48; k++) {
+        int i = k % inputs.length;
+        futures.add(pool.submit(() -> Arrays.equals(rgb(LOADER.read(ImageRef.ofBytes(inputs[i]))), expected[i])));
+      }
+      for (var f : futures) {
+        assertThat(f.get()).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   // ---------------------------------------------------------------- sources
 
   @Test

@@ -31,9 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@value #SMOOTH_MAE} (8/255) for the whole path on smooth content at scale 1 (measured
  *       2.8 on 64x36, 3.8 on 35x21);
  *   <li>{@value #CODEC_MAE} for the codec alone, against an exact 4:2:0 reference (measured
- *       2.0 - 3.3);
+ *       2.3 on 64x36; at most 3.3 on the sizes tried while tuning);
  *   <li>{@value #UPSCALED_MAE} for colourful content upscaled by an even factor, where every 2x2
- *       chroma block covers one source pixel, so subsampling loses nothing (measured 2.5 - 3.0).
+ *       chroma block covers one source pixel, so subsampling loses nothing (measured 3.2 at scale 4).
  * </ul>
  */
 class Mp4WriterTest {
@@ -88,8 +88,11 @@ class Mp4WriterTest {
     assertThat(d.frames()).hasSize(16);
     assertThat(d.width()).isEqualTo(64);
     assertThat(d.height()).isEqualTo(36);
-    assertThat(worstFrameError(video, 1, d)).isLessThan(SMOOTH_MAE);
-    assertThat(worstCodecError(video, 1, d)).isLessThan(CODEC_MAE);
+    double total = worstFrameError(video, 1, d);
+    double codec = worstCodecError(video, 1, d);
+    System.out.printf("64x36 smooth, scale 1, qp 20: worst-frame MAE %.2f overall, %.2f codec only (%d bytes)%n", total, codec, Files.size(out));
+    assertThat(total).isLessThan(SMOOTH_MAE);
+    assertThat(codec).isLessThan(CODEC_MAE);
     assertThat(Files.readAllBytes(out)).as("ISO base media with brand isom").containsSequence("ftypisom".getBytes());
   }
 
@@ -135,7 +138,9 @@ class Mp4WriterTest {
     Mp4Read.Decoded d = Mp4Read.read(out);
     assertThat(d.width()).isEqualTo(256);
     assertThat(d.height()).isEqualTo(144);
-    assertThat(worstFrameError(video, 4, d)).isLessThan(UPSCALED_MAE);
+    double total = worstFrameError(video, 4, d);
+    System.out.printf("64x36 colourful, scale 4, qp 20: worst-frame MAE %.2f (%d bytes)%n", total, Files.size(out));
+    assertThat(total).isLessThan(UPSCALED_MAE);
   }
 
   @Test
@@ -146,7 +151,9 @@ class Mp4WriterTest {
     Mp4Read.Decoded d = Mp4Read.read(out);
     assertThat(d.width()).isEqualTo(36);
     assertThat(d.height()).isEqualTo(22);
-    assertThat(worstFrameError(video, 1, d)).as("the original 35x21 area").isLessThan(SMOOTH_MAE);
+    double total = worstFrameError(video, 1, d);
+    System.out.printf("35x21 smooth, scale 1, qp 20: worst-frame MAE %.2f%n", total);
+    assertThat(total).as("the original 35x21 area").isLessThan(SMOOTH_MAE);
     // the padding column repeats the last column, the padding row the last row
     int[] f = d.frames().get(0);
     int[] lastCol = new int[21];

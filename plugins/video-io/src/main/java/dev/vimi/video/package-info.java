@@ -1,0 +1,18 @@
+/**
+ * Video and image I/O for vimi.
+ *
+ * <ul>
+ *   <li>Writers, found through {@link dev.vimi.spi.VideoWriterProvider} by name or by the target's
+ *       extension ({@link dev.vimi.video.VideoWriters}): {@link dev.vimi.video.Mp4WriterProvider
+ *       "mp4"} (H.264 via jcodec), {@link dev.vimi.video.GifWriterProvider "gif"} (animated,
+ *       looping) and {@link dev.vimi.video.PngFramesWriterProvider "png"} (a folder of frames). All
+ *       take an integer nearest-neighbour upscale for viewing tiny videos, and all write to a hidden
+ *       temporary sibling that is renamed into place, so a target is either complete or untouched.
+ *   <li>{@link dev.vimi.video.ContactSheet}: every frame of a video in one PNG.
+ *   <li>{@link dev.vimi.video.ImageLoader}: PNG, JPEG (also CMYK) and WebP input images, with a
+ *       size limit checked from the header before decoding.
+ * </ul>
+ *
+ * <p>Everything here is stateless or immutable and safe to use from many threads.
+ */
+package dev.vimi.video;
