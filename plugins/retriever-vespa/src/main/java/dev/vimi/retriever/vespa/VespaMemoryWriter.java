@@ -155,8 +155,9 @@ public final class VespaMemoryWriter implements MemoryWriter {
     try {
       put = feed.put(id, document, putIfAbsent);
     } catch (RuntimeException e) {
+      // recorded, so that commit() lists it with the others
       fail(pair.id(), "not sent: " + e.getMessage());
-      throw new VespaFeedException("the feed client refused pair '" + pair.id() + "'", report(), List.of());
+      throw new BackendException("the feed client refused pair '" + pair.id() + "': " + e.getMessage(), e);
     }
     CompletableFuture<Void> done = put.handle((result, error) -> record(pair.id(), result, error));
     pending.add(done);

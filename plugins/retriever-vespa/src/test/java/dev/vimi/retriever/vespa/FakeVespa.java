@@ -93,6 +93,9 @@ final class FakeVespa implements AutoCloseable {
 
     record Delay(Duration delay, Reply then) implements Reply {}
 
+    /** Holds the reply until {@code release} opens (at most a minute): a server that does not answer in time. */
+    record Hold(java.util.concurrent.CountDownLatch release, Reply then) implements Reply {}
+
     record Drop() implements Reply {}
   }
 
@@ -232,6 +235,14 @@ final class FakeVespa implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
         answer(d.then(), call, request, response, callback);
+      }
+      case Reply.Hold h -> {
+        try {
+          h.release().await(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        answer(h.then(), call, request, response, callback);
       }
       case Reply.Drop drop -> {
         request.getConnectionMetaData().getConnection().getEndPoint().close();

@@ -12,7 +12,7 @@ import dev.vimi.spi.ImageTextPair;
 import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.ProviderConfig;
 import java.net.ServerSocket;
-import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -34,8 +34,12 @@ class VespaFeedFaultsTest {
     fake = FakeVespa.start();
   }
 
+  /** Opened when the test ends: replies held back to simulate a slow cluster. */
+  private final CountDownLatch release = new CountDownLatch(1);
+
   @AfterEach
   void stop() throws Exception {
+    release.countDown();
     fake.close();
   }
 
@@ -123,8 +127,8 @@ class VespaFeedFaultsTest {
 
   @Test
   void aSlowReplyTimesOutAndIsReported() {
-    fake.feedScript = c -> docId(c).equals("p2") ? new Reply.Delay(Duration.ofMillis(2500), Reply.NORMAL) : Reply.NORMAL;
-    VespaMemoryWriter w = writer("feed.timeout-ms", "700");
+    fake.feedScript = c -> docId(c).equals("p2") ? new Reply.Hold(release, Reply.NORMAL) : Reply.NORMAL;
+    VespaMemoryWriter w = writer("feed.timeout-ms", "2000");
     VespaTestSupport.pairs(6, "p").forEach(w::add);
     VespaFeedException e = catchThrowableOfType(VespaFeedException.class, w::commit);
     assertThat(e.failures()).extracting(FeedReport.FailedPair::id).containsExactly("p2");

@@ -12,10 +12,10 @@ import dev.vimi.spi.RetrievalQuery;
 import dev.vimi.spi.RetrievedItem;
 import dev.vimi.spi.Retriever;
 import java.net.ServerSocket;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,8 +46,12 @@ class VespaQueryFaultsTest {
     assertThat(expected.get(0).id()).isEqualTo("p3");
   }
 
+  /** Opened when the test ends: replies held back to simulate a slow cluster. */
+  private final CountDownLatch release = new CountDownLatch(1);
+
   @AfterEach
   void stop() throws Exception {
+    release.countDown();
     fake.close();
   }
 
@@ -130,7 +134,7 @@ class VespaQueryFaultsTest {
 
   @Test
   void aSlowReplyTimesOutAndIsRetried() {
-    faultFirst(1, new Reply.Delay(Duration.ofMillis(1600), Reply.NORMAL));
+    faultFirst(1, new Reply.Hold(release, Reply.NORMAL));
     int before = searches();
     try (Retriever r = provider.open(config(fake, "query.timeout-ms", "100"))) {
       assertThat(r.retrieve(QUERY)).isEqualTo(expected);
@@ -140,7 +144,7 @@ class VespaQueryFaultsTest {
 
   @Test
   void aClusterThatNeverAnswersInTimeFailsClearly() {
-    fake.searchScript = c -> new Reply.Delay(Duration.ofMillis(1600), Reply.NORMAL);
+    fake.searchScript = c -> new Reply.Hold(release, Reply.NORMAL);
     try (Retriever r = provider.open(config(fake, "query.timeout-ms", "100", "retry.max-attempts", "2"))) {
       assertThatThrownBy(() -> r.retrieve(QUERY))
           .isInstanceOf(BackendException.class)
