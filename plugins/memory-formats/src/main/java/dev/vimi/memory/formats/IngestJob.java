@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * parses, {@code threads} threads add (retrievers index concurrently). Ends with a {@link
  * MemoryWriter#commit()}, so that everything read is durable when {@link #run} returns.
  *
+ * <p>When the reader stops on a bad record (policy {@link MalformedPolicy#FAIL}), every pair read
+ * before it is still added and committed, then the failure is thrown.
+ *
  * <p>Resuming is the writer's business: writers skip ids they already hold, so running the same job
  * again after a crash adds only what the last commit lacked (counted as duplicates).
  *
@@ -104,19 +107,28 @@ public final class IngestJob {
   public Result run(PairReader reader, MemoryWriter writer) {
     long start = System.nanoTime();
     Counters c = new Counters();
-    if (threads == 1) {
-      long lastReport = start;
-      while (reader.hasNext()) {
-        add(writer, reader.next(), c);
-        c.read++;
-        long now = System.nanoTime();
-        if (listener != null && now - lastReport >= PROGRESS_NANOS) {
-          lastReport = now;
-          listener.onProgress(c.progress(reader));
+    try {
+      if (threads == 1) {
+        long lastReport = start;
+        while (reader.hasNext()) {
+          add(writer, reader.next(), c);
+          c.read++;
+          long now = System.nanoTime();
+          if (listener != null && now - lastReport >= PROGRESS_NANOS) {
+            lastReport = now;
+            listener.onProgress(c.progress(reader));
+          }
         }
+      } else {
+        runParallel(reader, writer, c);
       }
-    } else {
-      runParallel(reader, writer, c);
+    } catch (RuntimeException | Error e) {
+      try {
+        writer.commit(); // keep what was added before the failure
+      } catch (RuntimeException commitFailure) {
+        e.addSuppressed(commitFailure);
+      }
+      throw e;
     }
     writer.commit();
     if (listener != null) {
@@ -156,8 +168,8 @@ public final class IngestJob {
       workers.add(w);
     }
     long lastReport = System.nanoTime();
+    List<ImageTextPair> batch = new ArrayList<>(BATCH);
     try {
-      List<ImageTextPair> batch = new ArrayList<>(BATCH);
       while (failure.get() == null && reader.hasNext()) {
         batch.add(reader.next());
         c.read++;
@@ -175,6 +187,15 @@ public final class IngestJob {
         put(queue, batch, failure);
       }
     } catch (RuntimeException e) {
+      // a bad record stops the job, but everything read before it is still added (a rerun then
+      // continues where this one stopped)
+      if (failure.get() == null && !batch.isEmpty()) {
+        try {
+          put(queue, batch, failure);
+        } catch (RuntimeException ignored) {
+          // interrupted: the original failure is what counts
+        }
+      }
       failure.compareAndSet(null, e);
     } finally {
       for (int t = 0; t < threads; t++) {

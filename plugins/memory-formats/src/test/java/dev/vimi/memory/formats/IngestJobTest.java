@@ -74,6 +74,7 @@ class IngestJobTest {
       assertThatThrownBy(() -> IngestJob.of(2, MalformedPolicy.FAIL, null).run(r, w))
           .isInstanceOf(MalformedRecordException.class)
           .hasMessageContaining("line 700");
+      assertThat(w.count()).as("every pair before the bad line was added").isEqualTo(699);
     }
     try (MemoryWriter w = provider.openWriter(config);
         PairReader r = PairReaders.open(input, ReadOptions.defaults().withOnMalformed(MalformedPolicy.SKIP))) {

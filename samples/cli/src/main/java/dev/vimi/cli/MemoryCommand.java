@@ -1,0 +1,21 @@
+package dev.vimi.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code vimi memory}: the image-text memory. */
+@Command(
+    name = "memory",
+    mixinStandardHelpOptions = true,
+    description = "Build, search and inspect an image-text memory (Lucene, BM25).",
+    subcommands = {MemoryIngestCommand.class, MemorySearchCommand.class, MemoryStatsCommand.class, CommandLine.HelpCommand.class})
+final class MemoryCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

@@ -1,0 +1,90 @@
+package dev.vimi.cli;
+
+import dev.vimi.spi.ConfigurationException;
+import dev.vimi.spi.InvalidInputException;
+import dev.vimi.spi.VimiException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code vimi} command. Each subcommand is its own class; to add one (say {@code generate}),
+ * write a class annotated with {@link Command} and add it to {@code subcommands} below.
+ *
+ * <p>Exit codes: 0 success, 1 failure while working, 2 bad usage, configuration or input.
+ */
+@Command(
+    name = "vimi",
+    mixinStandardHelpOptions = true,
+    versionProvider = VimiCommand.Version.class,
+    description = "Grounded video generation (ViMi) tools: the image-text memory and retrieval-augmented data sets.",
+    subcommands = {
+      MemoryCommand.class,
+      AugmentCommand.class,
+      CommandLine.HelpCommand.class,
+    })
+public final class VimiCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @CommandLine.Option(names = "--verbose", description = "Log progress details (INFO) and print stack traces of errors.")
+  boolean verbose;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Kept so that the setting below is not lost when the logger is collected. */
+  private static final java.util.logging.Logger LUCENE_VECTOR_LOG =
+      java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
+
+  public static void main(String[] args) {
+    // Lucene suggests the incubating Vector API on every start; BM25 over text does not use vectors
+    LUCENE_VECTOR_LOG.setLevel(java.util.logging.Level.SEVERE);
+    System.exit(execute(args, System.out, System.err));
+  }
+
+  /** Runs the command line with the given streams; returns the exit code. */
+  public static int execute(String[] args, PrintStream out, PrintStream err) {
+    boolean verbose = Arrays.asList(args).contains("--verbose");
+    // before the first logger exists: libraries log warnings only, unless --verbose
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    PrintWriter o = new PrintWriter(out, true, StandardCharsets.UTF_8);
+    PrintWriter e = new PrintWriter(err, true, StandardCharsets.UTF_8);
+    CommandLine cl = new CommandLine(new VimiCommand());
+    cl.setOut(o);
+    cl.setErr(e);
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          PrintWriter w = commandLine.getErr();
+          w.println();
+          w.println("vimi: error: " + ex.getMessage());
+          if (verbose) {
+            ex.printStackTrace(w);
+          } else if (!(ex instanceof VimiException)) {
+            w.println("(run with --verbose for the stack trace)");
+          }
+          w.flush();
+          return ex instanceof ConfigurationException || ex instanceof InvalidInputException || ex instanceof IllegalArgumentException ? 2 : 1;
+        });
+    int code = cl.execute(args);
+    o.flush();
+    e.flush();
+    return code;
+  }
+
+  /** The version from the jar manifest, or "development" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = VimiCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"vimi " + (v == null ? "0.1.0-SNAPSHOT" : v), "Java " + Runtime.version()};
+    }
+  }
+}

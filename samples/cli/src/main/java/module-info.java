@@ -1,0 +1,14 @@
+/**
+ * The {@code vimi} command line. An application, not a library: it exports nothing. Run it with
+ * {@code ./vimi} from the repository root, or {@code java -jar samples/cli/target/vimi-cli.jar}.
+ */
+module dev.vimi.cli {
+  requires dev.vimi.api;
+  requires dev.vimi.memory.formats;
+  requires dev.vimi.retriever.lucene;
+  requires info.picocli;
+  requires com.fasterxml.jackson.databind;
+  requires java.logging;
+
+  opens dev.vimi.cli to info.picocli;
+}
