@@ -9,6 +9,7 @@ module dev.vimi.encoder.mllm {
   requires ai.djl.tokenizers;
   requires com.twelvemonkeys.imageio.webp;
   requires ai.djl.onnxruntime_engine;
+  requires com.microsoft.onnxruntime;
 
   exports dev.vimi.encoder.mllm;
 

@@ -21,7 +21,8 @@ import javax.imageio.ImageIO;
  * tokenizer, the image decoding and preprocessing, the vision tower, the projector, the LM and the
  * fusion network. Single-threaded calls, one after another; prints percentiles in milliseconds.
  *
- * <p>Usage: {@code EncodeLatency <test-encoder bundle dir> [iterations warmup]}.
+ * <p>Usage: {@code EncodeLatency <test-encoder bundle dir> ["iterations warmup threads"]}; threads is
+ * ONNX Runtime's intra-op thread count per graph (0: its default, one per core).
  */
 public final class EncodeLatency {
   private EncodeLatency() {}
@@ -31,8 +32,10 @@ public final class EncodeLatency {
     String[] rest = args.length > 1 ? args[1].trim().split("\\s+") : new String[0];
     int iterations = rest.length > 0 ? Integer.parseInt(rest[0]) : 100;
     int warmup = rest.length > 1 ? Integer.parseInt(rest[1]) : 20;
-    System.out.printf(Locale.ROOT, "cores=%d, java=%s, iterations=%d, warmup=%d%n",
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), iterations, warmup);
+    String threads = rest.length > 2 ? rest[2] : "0";
+    System.out.printf(Locale.ROOT, "cores=%d, java=%s, iterations=%d, warmup=%d, ORT intra-op threads=%s, load average %s%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), iterations, warmup,
+        threads.equals("0") ? "default" : threads, loadAverage());
 
     byte[] photo1 = jpeg(1024, 768, 1);
     byte[] photo2 = jpeg(800, 800, 2);
@@ -52,6 +55,7 @@ public final class EncodeLatency {
     late.put("model.fusion_net", "fusion_late.onnx");
     late.put("model.image_size", "32");
     late.put("cache_size", "0");
+    late.put("threads", threads);
     Map<String, String> early = new HashMap<>();
     early.put("model.dir", dir.toString());
     early.put("model.fusion", "early");
@@ -64,6 +68,7 @@ public final class EncodeLatency {
     early.put("model.max_tokens", "128");
     early.put("model.length", "128");
     early.put("cache_size", "0");
+    early.put("threads", threads);
 
     MllmEncoderProvider provider = new MllmEncoderProvider();
     try (ConditionEncoder e = provider.create(ProviderConfig.of("bench late", late))) {
@@ -78,6 +83,15 @@ public final class EncodeLatency {
     cached.put("cache_size", "16");
     try (ConditionEncoder e = provider.create(ProviderConfig.of("bench cached", cached))) {
       run("late/MiniLM, 2 images (1024x768 + 800x800 JPEG), cache hit", e, twoLarge, iterations, warmup);
+    }
+    System.out.println("load average after: " + loadAverage());
+  }
+
+  private static String loadAverage() {
+    try {
+      return new String(java.nio.file.Files.readAllBytes(Path.of("/proc/loadavg"))).trim();
+    } catch (java.io.IOException e) {
+      return "n/a";
     }
   }
 

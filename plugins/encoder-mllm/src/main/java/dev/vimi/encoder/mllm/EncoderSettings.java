@@ -33,6 +33,7 @@ record EncoderSettings(
     long maxImagePixels,
     int maxImageBytes,
     int threads,
+    boolean spinning,
     boolean textPlaceholders) {
 
   /** How image tokens meet the language model. */
@@ -133,6 +134,7 @@ record EncoderSettings(
     long maxPixels = r.longIn("max_image_pixels", 40_000_000L, 1, Long.MAX_VALUE / 8);
     int maxBytes = r.intIn("max_image_bytes", 32 << 20, 1, Integer.MAX_VALUE - 16);
     int threads = r.intIn("threads", 0, 0, 1024);
+    boolean spinning = r.bool("spinning", false);
     boolean placeholders = r.bool("text_placeholders", true);
     return new EncoderSettings(
         config.owner(),
@@ -156,6 +158,7 @@ record EncoderSettings(
         maxPixels,
         maxBytes,
         threads,
+        spinning,
         placeholders);
   }
 

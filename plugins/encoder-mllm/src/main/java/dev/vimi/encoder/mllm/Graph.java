@@ -14,6 +14,8 @@ import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.vimi.encoder.mllm.EncoderSettings.EngineKind;
 import dev.vimi.spi.BackendException;
 import dev.vimi.spi.ConfigurationException;
@@ -88,11 +90,28 @@ final class Graph implements AutoCloseable {
   }
 
   /** Loads a graph; a missing engine, an unreadable file or unexpected inputs fail with a message naming the key. */
-  static Graph load(String owner, String role, ModelResource source, EngineKind engine, int threads, Signature signature) {
+  static Graph load(
+      String owner, String role, ModelResource source, EngineKind engine, int threads, boolean spinning, Signature signature) {
     Engine djl = engine(owner, engine);
-    Map<String, String> options = new HashMap<>();
-    if (engine == EngineKind.ONNX && threads > 0) {
-      options.put("intraOpNumThreads", Integer.toString(threads));
+    Map<String, Object> options = new HashMap<>();
+    OrtSession.SessionOptions ort = null;
+    if (engine == EngineKind.ONNX) {
+      ort = new OrtSession.SessionOptions();
+      if (!spinning) {
+        // idle worker threads sleep instead of spinning: on a shared CPU a spinning pool starves the
+        // other threads of the process (image decoding, other graphs) and of the machine
+        try {
+          ort.addConfigEntry("session.intra_op.allow_spinning", "0");
+          ort.addConfigEntry("session.inter_op.allow_spinning", "0");
+        } catch (OrtException e) {
+          ort.close();
+          throw new BackendException("ONNX Runtime refused a session option: " + e.getMessage(), e);
+        }
+      }
+      options.put("sessionOptions", ort);
+      if (threads > 0) {
+        options.put("intraOpNumThreads", Integer.toString(threads));
+      }
     }
     Model model = Model.newInstance(role, Device.cpu(), djl.getEngineName());
     try {
@@ -111,6 +130,10 @@ final class Graph implements AutoCloseable {
               + source.key() + "') with " + engine.djlName + ": " + e.getMessage() + "; check that the file is a "
               + (engine == EngineKind.ONNX ? "valid ONNX model" : "TorchScript module saved with torch.jit.save"),
           e);
+    } finally {
+      if (ort != null) {
+        ort.close(); // the session keeps its own copy
+      }
     }
     List<String> names = null;
     if (engine == EngineKind.ONNX) {

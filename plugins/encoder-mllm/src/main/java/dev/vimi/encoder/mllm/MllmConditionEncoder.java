@@ -102,18 +102,18 @@ public final class MllmConditionEncoder implements ConditionEncoder {
     this.tokenizer = track(opened, PromptTokenizer.load(owner, s.tokenizer()));
     if (s.fusion() == Fusion.EARLY) {
       this.embeddings =
-          track(opened, Graph.load(owner, "input-embedding", s.embeddings().orElseThrow(), s.engine(), s.threads(), Graph.Signature.single("input_ids")));
-      this.lm = track(opened, Graph.load(owner, "language model", s.lm(), s.engine(), s.threads(), EMBEDS_LM));
+          track(opened, Graph.load(owner, "input-embedding", s.embeddings().orElseThrow(), s.engine(), s.threads(), s.spinning(), Graph.Signature.single("input_ids")));
+      this.lm = track(opened, Graph.load(owner, "language model", s.lm(), s.engine(), s.threads(), s.spinning(), EMBEDS_LM));
       this.fusionNet = null;
     } else {
       this.embeddings = null;
-      this.lm = track(opened, Graph.load(owner, "language model", s.lm(), s.engine(), s.threads(), TEXT_LM));
-      this.fusionNet = track(opened, Graph.load(owner, "fusion network", s.fusionNet().orElseThrow(), s.engine(), s.threads(), FUSION));
+      this.lm = track(opened, Graph.load(owner, "language model", s.lm(), s.engine(), s.threads(), s.spinning(), TEXT_LM));
+      this.fusionNet = track(opened, Graph.load(owner, "fusion network", s.fusionNet().orElseThrow(), s.engine(), s.threads(), s.spinning(), FUSION));
     }
     if (s.vision().isPresent()) {
-      this.vision = track(opened, Graph.load(owner, "vision tower", s.vision().get(), s.engine(), s.threads(), Graph.Signature.single("pixel_values")));
+      this.vision = track(opened, Graph.load(owner, "vision tower", s.vision().get(), s.engine(), s.threads(), s.spinning(), Graph.Signature.single("pixel_values")));
       this.projector =
-          track(opened, Graph.load(owner, "projector", s.projector().orElseThrow(), s.engine(), s.threads(), Graph.Signature.single("image_features")));
+          track(opened, Graph.load(owner, "projector", s.projector().orElseThrow(), s.engine(), s.threads(), s.spinning(), Graph.Signature.single("image_features")));
     } else {
       this.vision = null;
       this.projector = null;

@@ -62,6 +62,8 @@ import dev.vimi.spi.ProviderConfig;
  *   <tr><td>max_image_pixels</td><td>40000000</td><td>larger images are refused before decoding</td></tr>
  *   <tr><td>max_image_bytes</td><td>33554432</td><td>larger encoded images are refused</td></tr>
  *   <tr><td>threads</td><td>engine default</td><td>ONNX Runtime intra-op threads per graph</td></tr>
+ *   <tr><td>spinning</td><td>false</td><td>let ONNX Runtime's idle worker threads spin-wait (lower latency on a
+ *       dedicated machine; on a shared CPU it starves everything else)</td></tr>
  *   <tr><td>text_placeholders</td><td>true</td><td>treat {@code <image>} inside text segments as image
  *       placeholders (the text form)</td></tr>
  * </table>

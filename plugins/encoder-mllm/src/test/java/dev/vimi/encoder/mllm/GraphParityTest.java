@@ -21,7 +21,7 @@ class GraphParityTest {
 
   static Graph load(String file, Graph.Signature sig, EngineKind engine) {
     ModelResource r = ModelResource.parse("test", "model.x", file, Optional.of(TestModels.dir()));
-    return Graph.load("test", file, r, engine, 1, sig);
+    return Graph.load("test", file, r, engine, 1, false, sig);
   }
 
   static long[] shape(Properties p, String key) {

@@ -51,6 +51,7 @@ class LateFusionMiniLmTest {
             lm,
             EngineKind.ONNX,
             1,
+            false,
             new Graph.Signature(List.of("input_ids"), List.of("attention_mask", "token_type_ids"), List.of(), "last_hidden_state"));
     fusion =
         GraphParityTest.load(

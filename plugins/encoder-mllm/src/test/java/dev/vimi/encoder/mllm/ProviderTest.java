@@ -25,6 +25,22 @@ class ProviderTest {
   }
 
   @Test
+  void threadingKnobsChangeNothingButSpeed() {
+    MultimodalPrompt p =
+        MultimodalPrompt.of(PromptSegment.text("a"), PromptSegment.image(TestModels.image("rgba.png")), PromptSegment.text("runs"));
+    float[] reference;
+    try (ConditionEncoder e = new MllmEncoderProvider().create(TestModels.early())) {
+      reference = e.encode(p).tokens().toArray();
+    }
+    try (ConditionEncoder e = new MllmEncoderProvider().create(TestModels.early("threads", "2", "spinning", "true"))) {
+      float[] other = e.encode(p).tokens().toArray();
+      org.assertj.core.api.Assertions.assertThat(TestModels.maxAbsDiff(other, reference)).isLessThanOrEqualTo(1e-5f);
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MllmEncoderProvider().create(TestModels.early("spinning", "maybe")))
+        .hasMessageContaining("'spinning' must be true or false but is 'maybe'");
+  }
+
+  @Test
   void theBundleSettingsArriveAsModelKeysAndBareKeysOverrideThem() {
     // model.length=128 from the "bundle", length=40 from the operator
     try (ConditionEncoder e = new MllmEncoderProvider().create(TestModels.early("length", "40"))) {
