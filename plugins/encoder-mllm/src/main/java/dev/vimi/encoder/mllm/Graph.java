@@ -12,8 +12,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
-import ai.djl.util.Pair;
-import ai.djl.util.PairList;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.vimi.encoder.mllm.EncoderSettings.EngineKind;
@@ -188,11 +186,6 @@ final class Graph implements AutoCloseable {
     }
   }
 
-  /** The role of this graph, e.g. {@code "vision tower"}. */
-  String role() {
-    return role;
-  }
-
   /**
    * Runs the graph. {@code inputs} maps input names of the {@link Signature} to tensors; on ONNX
    * Runtime the ones the graph does not take are left out, on PyTorch they are passed in {@link
@@ -281,18 +274,6 @@ final class Graph implements AutoCloseable {
       m.put(e.getKey(), Arrays.toString(e.getValue().shape()));
     }
     return m.toString();
-  }
-
-  /** The graph's input names and shapes as the engine reports them (ONNX Runtime), for diagnostics. */
-  List<String> describeInputs() {
-    List<String> out = new ArrayList<>();
-    PairList<String, Shape> d = model.describeInput();
-    if (d != null) {
-      for (Pair<String, Shape> p : d) {
-        out.add(p.getKey() + p.getValue());
-      }
-    }
-    return out;
   }
 
   @Override

@@ -33,10 +33,6 @@ final class ImagePreprocessor {
     this.background = new int[] {(backgroundRgb >> 16) & 0xFF, (backgroundRgb >> 8) & 0xFF, backgroundRgb & 0xFF};
   }
 
-  int size() {
-    return size;
-  }
-
   /** The normalised {@code [3, S, S]} tensor, row-major. */
   float[] apply(ImageDecoder.Pixels px) {
     int w = px.width();

@@ -124,41 +124,18 @@ public final class MllmConditionEncoder implements ConditionEncoder {
 
     // probe the graphs once: learn P and D, and check that the widths fit together
     List<TokenLayout.Text> probe = tokenizer.tokenize("a");
-    int lmWidth;
-    Graph.Output text;
-    if (s.fusion() == Fusion.EARLY) {
-      Graph.Output e = embeddings.run(Map.of("input_ids", Graph.Input.of(new long[] {probe.get(0).id()}, 1, 1)));
-      lmWidth = e.dim(-1);
-      text = runEmbedsLm(e.values(), 1, lmWidth);
-      checkWidth(owner, "language model", text.dim(-1), "input-embedding graph", lmWidth);
-    } else {
-      text = runTextLm(new long[] {probe.get(0).id()});
-      lmWidth = text.dim(-1);
-    }
-    int finalWidth = lmWidth;
-    if (fusionNet != null) {
-      Graph.Output f = runFusion(text.values(), 1, lmWidth, new long[] {0});
-      finalWidth = f.dim(-1);
-    }
-    if (vision != null) {
-      Graph.Output v = vision.run(Map.of("pixel_values", Graph.Input.of(new float[3 * s.imageSize() * s.imageSize()], 1, 3, s.imageSize(), s.imageSize())));
-      if (v.shape().length != 3) {
-        throw new ConfigurationException(
-            owner + ": the vision tower " + s.vision().get().describe() + " returns shape " + shape(v.shape())
-                + " but [batch, patches, width] is expected; check model.vision and model.image_size");
-      }
-      Graph.Output p = projector.run(Map.of("image_features", Graph.Input.of(v.values(), v.shape())));
-      checkWidth(owner, "projector (model.projector)", p.dim(-1), s.fusion() == Fusion.EARLY ? "language model's input embeddings" : "language model's hidden states", lmWidth);
-      this.tokensPerImage = p.dim(1);
-    } else {
-      this.tokensPerImage = 0;
-    }
-    if (s.dim() != 0 && s.dim() != finalWidth) {
+    long probeId = probe.isEmpty() ? 0 : probe.get(0).id();
+    try {
+      int[] dims = probe(s, probeId);
+      this.tokensPerImage = dims[0];
+      this.dim = dims[1];
+    } catch (BackendException e) {
       throw new ConfigurationException(
-          owner + ": configuration key 'model.dim' is " + s.dim() + " but the " + (fusionNet != null ? "fusion network" : "language model")
-              + " returns " + finalWidth + "-wide token states; set model.dim=" + finalWidth + " or leave it out");
+          owner + ": the graphs do not work together (a test run failed): " + e.getMessage()
+              + "; check that model.lm, model.vision, model.projector and model." + (s.fusion() == Fusion.EARLY ? "embeddings" : "fusion_net")
+              + " come from one export",
+          e);
     }
-    this.dim = finalWidth;
     this.empty = Conditioning.empty(s.length(), dim);
     LOG.info(
         "{}: mllm encoder ready: {} fusion on {}, tokenizer {}, LM {}, {} tokens per image, L={}, D={}",
@@ -170,6 +147,45 @@ public final class MllmConditionEncoder implements ConditionEncoder {
         tokensPerImage,
         s.length(),
         dim);
+  }
+
+  /** Runs every graph once on a tiny input; returns {P, D}. */
+  private int[] probe(EncoderSettings s, long probeId) {
+    String owner = s.owner();
+    int lmWidth;
+    Graph.Output text;
+    if (s.fusion() == Fusion.EARLY) {
+      Graph.Output e = embeddings.run(Map.of("input_ids", Graph.Input.of(new long[] {probeId}, 1, 1)));
+      lmWidth = e.dim(-1);
+      text = runEmbedsLm(e.values(), 1, lmWidth);
+      checkWidth(owner, "language model", text.dim(-1), "input-embedding graph", lmWidth);
+    } else {
+      text = runTextLm(new long[] {probeId});
+      lmWidth = text.dim(-1);
+    }
+    int finalWidth = lmWidth;
+    if (fusionNet != null) {
+      Graph.Output f = runFusion(text.values(), 1, lmWidth, new long[] {0});
+      finalWidth = f.dim(-1);
+    }
+    int patches = 0;
+    if (vision != null) {
+      Graph.Output v = vision.run(Map.of("pixel_values", Graph.Input.of(new float[3 * s.imageSize() * s.imageSize()], 1, 3, s.imageSize(), s.imageSize())));
+      if (v.shape().length != 3) {
+        throw new ConfigurationException(
+            owner + ": the vision tower " + s.vision().get().describe() + " returns shape " + shape(v.shape())
+                + " but [batch, patches, width] is expected; check model.vision and model.image_size");
+      }
+      Graph.Output p = projector.run(Map.of("image_features", Graph.Input.of(v.values(), v.shape())));
+      checkWidth(owner, "projector (model.projector)", p.dim(-1), s.fusion() == Fusion.EARLY ? "language model's input embeddings" : "language model's hidden states", lmWidth);
+      patches = p.dim(1);
+    }
+    if (s.dim() != 0 && s.dim() != finalWidth) {
+      throw new ConfigurationException(
+          owner + ": configuration key 'model.dim' is " + s.dim() + " but the " + (fusionNet != null ? "fusion network" : "language model")
+              + " returns " + finalWidth + "-wide token states; set model.dim=" + finalWidth + " or leave it out");
+    }
+    return new int[] {patches, finalWidth};
   }
 
   /**

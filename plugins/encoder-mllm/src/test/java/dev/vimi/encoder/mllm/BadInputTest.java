@@ -235,6 +235,11 @@ class BadInputTest {
     assertThatThrownBy(() -> MllmConditionEncoder.open(TestModels.early("model.lm", "fusion_late.onnx")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("has inputs [hidden_states, attention_mask, modality_ids] but this encoder feeds [inputs_embeds]");
+    // a graph that takes floats where the embedding graph takes token ids: the test run fails
+    assertThatThrownBy(() -> MllmConditionEncoder.open(TestModels.early("model.embeddings", "projector_late.onnx")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("the graphs do not work together (a test run failed)")
+        .hasMessageContaining("the input-embedding graph");
     // not a graph at all
     assertThatThrownBy(() -> MllmConditionEncoder.open(TestModels.early("model.lm", "toy_tokenizer.json")))
         .isInstanceOf(ConfigurationException.class)
