@@ -114,7 +114,8 @@ public final class PaperTask implements TaskInstruction {
           if (r.image() != null) {
             segs.add(PromptSegment.image(r.image()));
           }
-          segs.add(PromptSegment.text(r.caption()));
+          // a caption is text: a literal "<image>" in it must not be read as an image slot
+          segs.add(PromptSegment.text(r.caption().replace(PromptSegment.IMAGE_PLACEHOLDER, "image")));
         }
         segs.add(PromptSegment.text(input.text()));
       }

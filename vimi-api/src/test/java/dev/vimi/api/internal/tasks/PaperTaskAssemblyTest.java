@@ -46,6 +46,14 @@ class PaperTaskAssemblyTest {
   }
 
   @Test
+  void aLiteralPlaceholderInARetrievedCaptionIsNotAnImageSlot() {
+    TaskInput in = new TaskInput(List.of(PromptSegment.text("a cat")), null);
+    var p = PaperTask.T2V.assemble(in, List.of(new RetrievedItem("a", "the <image> tag in HTML", SPRITE, 1f)));
+    assertThat(p.toPlaceholderText()).endsWith("<image> the image tag in HTML a cat");
+    assertThat(p.imageCount()).isEqualTo(1);
+  }
+
+  @Test
   void tasksRejectInputsTheyCannotUse() {
     assertThatThrownBy(() -> PaperTask.SUBJECT.validate(new TaskInput(List.of(PromptSegment.text("a cat")), null)))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("at least one image");
