@@ -136,7 +136,7 @@ final class QueryClient implements AutoCloseable {
         if (tls != null) {
           throw new BackendException(tlsMessage(tls, request.uri()), e);
         }
-        lastProblem = ioProblem(e);
+        lastProblem = ioProblem(e, request.uri());
       }
       if (attempt >= retry.maxAttempts()) {
         throw new BackendException(
@@ -234,7 +234,7 @@ final class QueryClient implements AutoCloseable {
     }
   }
 
-  private String ioProblem(IOException e) {
+  private String ioProblem(IOException e, URI uri) {
     if (e instanceof HttpConnectTimeoutException) {
       return "connecting timed out after " + settings.connectTimeout().toMillis() + " ms";
     }
@@ -244,7 +244,15 @@ final class QueryClient implements AutoCloseable {
     if (e instanceof ConnectException || e.getCause() instanceof ConnectException) {
       return "cannot connect (" + describe(e) + ")";
     }
-    return "connection failed or was dropped (" + describe(e) + ")";
+    String problem = "connection failed or was dropped (" + describe(e) + ")";
+    if ("https".equals(uri.getScheme())) {
+      // under TLS 1.3 the server checks the client certificate after the handshake: a refusal can
+      // reach the client as a broken pipe or a reset instead of a TLS alert
+      problem +=
+          "; over https this is also how a server that refuses the client certificate can show (TLS 1.3):"
+              + " set tls.certificate and tls.private-key to a certificate the cluster trusts";
+    }
+    return problem;
   }
 
   private static String describe(Throwable e) {

@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class VespaMemoryWriter implements MemoryWriter {
   private static final Logger LOG = LoggerFactory.getLogger(VespaMemoryWriter.class);
+  private static final java.time.Duration FEED_CLOSE_WAIT = java.time.Duration.ofSeconds(10);
 
   private final VespaSettings settings;
   private final QueryClient queryClient;
@@ -305,11 +306,34 @@ public final class VespaMemoryWriter implements MemoryWriter {
       commit();
     } finally {
       try {
-        feed.close();
+        closeFeedClient();
       } finally {
         queryClient.close();
       }
       LOG.info("feed to {} closed: {}", settings.feedEndpoint(), report().summary());
+    }
+  }
+
+  /**
+   * Closes the feed client, waiting at most {@link #FEED_CLOSE_WAIT}. Everything has been answered by
+   * then (commit drained the feed), but vespa-feed-client 8.600.35 can, rarely, take a minute to stop
+   * its internal executor on close (seen once in about thirty command-line runs); the caller should
+   * not wait for that.
+   */
+  private void closeFeedClient() {
+    Thread closer = new Thread(feed::close, "vimi-vespa-feed-close");
+    closer.setDaemon(true);
+    closer.start();
+    try {
+      closer.join(FEED_CLOSE_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (closer.isAlive()) {
+      LOG.warn(
+          "vespa-feed-client did not shut down within {} s; going on (every pair was answered; its threads end"
+              + " on their own within a minute)",
+          FEED_CLOSE_WAIT.toSeconds());
     }
   }
 }

@@ -181,7 +181,7 @@ record VespaSettings(
             config.getInt("feed.connections", 4, 1, 256),
             config.getInt("feed.max-streams", 128, 1, 4096),
             millis(config, "feed.timeout-ms", 120_000, 1, 3_600_000),
-            config.getInt("feed.retries", 10, 0, Integer.MAX_VALUE),
+            config.getInt("feed.retries", 100, 0, Integer.MAX_VALUE),
             grace,
             doom,
             compression,

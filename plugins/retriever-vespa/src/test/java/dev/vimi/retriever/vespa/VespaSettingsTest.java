@@ -46,7 +46,7 @@ class VespaSettingsTest {
     assertThat(s.maxInFlight()).isEqualTo(8);
     assertThat(s.allowPartialResults()).isFalse();
     assertThat(s.retry()).isEqualTo(new RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(10)));
-    assertThat(s.feed().retries()).isEqualTo(10);
+    assertThat(s.feed().retries()).isEqualTo(100);
     assertThat(s.feed().grace()).isEqualTo(Duration.ofSeconds(10));
     assertThat(s.feed().doom()).isEqualTo(Duration.ofSeconds(60));
     assertThat(s.feed().maxFailures()).isEqualTo(1000);
