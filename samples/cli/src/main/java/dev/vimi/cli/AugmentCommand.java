@@ -5,8 +5,8 @@ import dev.vimi.api.augment.AugmentListener;
 import dev.vimi.api.augment.AugmentProgress;
 import dev.vimi.api.augment.AugmentResult;
 import dev.vimi.api.augment.DatasetAugmenter;
-import dev.vimi.retriever.lucene.LuceneRetriever;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.Retriever;
 import dev.vimi.spi.TaskInstruction;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -61,7 +61,7 @@ final class AugmentCommand implements Callable<Integer> {
     ProgressBar.Mode mode = ProgressBar.Mode.parse(progress);
     TaskInstruction instruction = Plugins.discover().tasks().get(task).create(ProviderConfig.empty("task " + task));
     AugmentResult result;
-    try (LuceneRetriever retriever = memory.open(err, mode);
+    try (Retriever retriever = memory.openRetriever(err, mode);
         ProgressBar bar = new ProgressBar(err, mode, "augmenting", "records")) {
       DatasetAugmenter.Builder b = DatasetAugmenter.builder(retriever, instruction).k(k).skipMalformed(skipMalformed);
       if (threads != null) {

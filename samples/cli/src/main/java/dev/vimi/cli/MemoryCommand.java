@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "memory",
     mixinStandardHelpOptions = true,
-    description = "Build, search and inspect an image-text memory (Lucene, BM25).",
+    description = "Build, search and inspect an image-text memory (BM25; a Lucene folder, or a Vespa cluster with --retriever vespa).",
     subcommands = {MemoryIngestCommand.class, MemorySearchCommand.class, MemoryStatsCommand.class, CommandLine.HelpCommand.class})
 final class MemoryCommand implements Runnable {
   @Spec CommandSpec spec;

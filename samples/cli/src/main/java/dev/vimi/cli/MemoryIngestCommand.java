@@ -13,6 +13,7 @@ import dev.vimi.retriever.lucene.LuceneMemoryConfig;
 import dev.vimi.retriever.lucene.LuceneMemoryWriter;
 import dev.vimi.retriever.lucene.LuceneRetriever;
 import dev.vimi.retriever.lucene.LuceneRetrieverProvider;
+import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.MemoryStats;
 import dev.vimi.spi.ProviderConfig;
 import java.io.PrintWriter;
@@ -45,8 +46,14 @@ final class MemoryIngestCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "SOURCE", description = "Files or folders to read, in order.")
   List<Path> sources;
 
-  @Option(names = {"-m", "--memory"}, required = true, paramLabel = "DIR", description = "Memory folder to add to (created if missing).")
+  @Option(names = {"-m", "--memory"}, paramLabel = "DIR", description = "Memory folder to add to (created if missing); required with --retriever lucene.")
   Path memory;
+
+  @Option(names = "--retriever", defaultValue = "lucene", description = "lucene (default: the folder --memory) or vespa (a Vespa cluster, see --endpoint).")
+  String retriever;
+
+  @Option(names = "--endpoint", paramLabel = "URL", description = "With --retriever vespa: the Vespa container cluster, e.g. http://localhost:8080.")
+  String endpoint;
 
   @Option(names = "--format", defaultValue = "auto", description = "jsonl, tsv, folder, webdataset, or auto (from the name; default).")
   String format;
@@ -89,6 +96,16 @@ final class MemoryIngestCommand implements Callable<Integer> {
     MalformedPolicy policy = policy(onMalformed);
     ReadOptions read =
         ReadOptions.defaults().withOnMalformed(policy).withMaxCaptionChars(maxCaptionChars).withVerifyImages(!noVerifyImages);
+    if (VespaMemory.selected(retriever, endpoint, memory)) {
+      if (analyzer != null || optimize || keepDuplicateCaptions || !images.equals("reference")) {
+        throw new ConfigurationException("--analyzer, --optimize, --keep-duplicate-captions and --images are for Lucene memories");
+      }
+      int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+      return VespaMemory.ingest(endpoint, sources, format, policy, read, t, ProgressBar.Mode.parse(progress), out, err);
+    }
+    if (memory == null) {
+      throw new ConfigurationException("--memory DIR is required: the Lucene memory folder to add to (or use --retriever vespa --endpoint URL)");
+    }
     Map<String, String> cfg = new HashMap<>();
     cfg.put(LuceneMemoryConfig.INDEX_DIR, memory.toString());
     cfg.put(LuceneMemoryConfig.COMMIT_EVERY, Integer.toString(commitEvery));

@@ -4,6 +4,7 @@ import dev.vimi.retriever.lucene.LuceneMemoryConfig;
 import dev.vimi.retriever.lucene.LuceneRetriever;
 import dev.vimi.retriever.lucene.LuceneRetrieverProvider;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.Retriever;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -27,6 +28,22 @@ final class MemoryOptions {
   @Option(names = "--search-threads", paramLabel = "N", description = "Threads for batches of queries (default: all processors).")
   Integer searchThreads;
 
+  @Option(names = "--retriever", defaultValue = "lucene", description = "lucene (default: a memory folder) or vespa (a Vespa cluster, see --endpoint).")
+  String retriever;
+
+  @Option(names = "--endpoint", paramLabel = "URL", description = "With --retriever vespa: the Vespa container cluster, e.g. http://localhost:8080.")
+  String endpoint;
+
+  /** Whether the memory is a Vespa cluster (--retriever vespa). */
+  boolean vespa() {
+    return VespaMemory.selected(retriever, endpoint, memory);
+  }
+
+  /** The memory chosen by the options: a Lucene folder or a Vespa cluster. */
+  Retriever openRetriever(PrintWriter err, ProgressBar.Mode progress) {
+    return vespa() ? VespaMemory.open(endpoint) : open(err, progress);
+  }
+
   /** The memory folder, building the embedded one if none was given. */
   Path resolve(PrintWriter err, ProgressBar.Mode progress) {
     return memory != null ? memory : DefaultMemory.ensure(err, progress);
@@ -45,6 +62,6 @@ final class MemoryOptions {
   }
 
   boolean isDefault() {
-    return memory == null;
+    return memory == null && !vespa();
   }
 }

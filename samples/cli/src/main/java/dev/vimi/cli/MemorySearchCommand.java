@@ -2,10 +2,10 @@ package dev.vimi.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vimi.retriever.lucene.LuceneRetriever;
 import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.RetrievalQuery;
 import dev.vimi.spi.RetrievedItem;
+import dev.vimi.spi.Retriever;
 import java.io.PrintWriter;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,7 +49,7 @@ final class MemorySearchCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     String text = String.join(" ", words);
     RetrievalQuery query = new RetrievalQuery(text, k, exclude == null ? null : new LinkedHashSet<>(exclude));
-    try (LuceneRetriever r = memory.open(err, ProgressBar.Mode.parse(progress))) {
+    try (Retriever r = memory.openRetriever(err, ProgressBar.Mode.parse(progress))) {
       List<RetrievedItem> hits = r.retrieve(query);
       long pairs = r.stats().pairs();
       if (json) {

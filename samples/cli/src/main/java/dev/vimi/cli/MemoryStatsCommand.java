@@ -29,6 +29,9 @@ final class MemoryStatsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (memory.vespa()) {
+      return VespaMemory.stats(memory.endpoint, out, json);
+    }
     try (LuceneRetriever r = memory.open(err, ProgressBar.Mode.parse(progress))) {
       MemoryStats s = r.stats();
       if (json) {
