@@ -60,7 +60,34 @@ final class VespaMemory {
   }
 
   static ProviderConfig config(String endpoint) {
-    return ProviderConfig.of("retriever vespa", Map.of("endpoint", endpoint));
+    return config(endpoint, System.getenv());
+  }
+
+  /**
+   * The provider configuration: the endpoint, and credentials from the environment variables the Vespa
+   * CLI uses, so that a shell set up for {@code vespa query} works here too: {@code
+   * VESPA_CLI_DATA_PLANE_TOKEN} (bearer token), {@code VESPA_CLI_DATA_PLANE_CERT_FILE} and {@code
+   * VESPA_CLI_DATA_PLANE_KEY_FILE} (mTLS), {@code VESPA_TLS_CA_CERT} (CA file to trust).
+   */
+  static ProviderConfig config(String endpoint, Map<String, String> env) {
+    Map<String, String> m = new java.util.HashMap<>();
+    m.put("endpoint", endpoint);
+    Map<String, String> fromEnv =
+        Map.of(
+            "VESPA_CLI_DATA_PLANE_TOKEN", "auth.token",
+            "VESPA_CLI_DATA_PLANE_CERT_FILE", "tls.certificate",
+            "VESPA_CLI_DATA_PLANE_KEY_FILE", "tls.private-key",
+            "VESPA_TLS_CA_CERT", "tls.ca-certificates");
+    if (endpoint.startsWith("https:")) {
+      fromEnv.forEach(
+          (var, key) -> {
+            String v = env.get(var);
+            if (v != null && !v.isBlank()) {
+              m.put(key, v);
+            }
+          });
+    }
+    return ProviderConfig.of("retriever vespa", m);
   }
 
   static Retriever open(String endpoint) {

@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.Locale;
+import java.util.Map;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -149,6 +150,25 @@ class VimiVespaCommandTest {
     Run noMemory = vimi("memory", "ingest", "pairs.jsonl");
     assertThat(noMemory.code()).isEqualTo(2);
     assertThat(noMemory.err()).contains("--memory DIR is required");
+  }
+
+  @Test
+  void credentialsComeFromTheVespaCliEnvironmentOnHttpsOnly() {
+    Map<String, String> env =
+        Map.of(
+            "VESPA_CLI_DATA_PLANE_TOKEN", "tok",
+            "VESPA_CLI_DATA_PLANE_CERT_FILE", "/keys/cert.pem",
+            "VESPA_CLI_DATA_PLANE_KEY_FILE", "/keys/key.pem",
+            "VESPA_TLS_CA_CERT", "/keys/ca.pem",
+            "HOME", "/root");
+    assertThat(VespaMemory.config("https://app.example.org", env).asMap())
+        .containsEntry("endpoint", "https://app.example.org")
+        .containsEntry("auth.token", "tok")
+        .containsEntry("tls.certificate", "/keys/cert.pem")
+        .containsEntry("tls.private-key", "/keys/key.pem")
+        .containsEntry("tls.ca-certificates", "/keys/ca.pem")
+        .hasSize(5);
+    assertThat(VespaMemory.config("http://localhost:8080", env).asMap()).containsOnlyKeys("endpoint");
   }
 
   @Test
