@@ -3,6 +3,8 @@ package dev.vimi.retriever.vespa;
 import static dev.vimi.retriever.vespa.VespaTestSupport.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vimi.memory.formats.IngestJob;
+import dev.vimi.memory.formats.MalformedPolicy;
 import dev.vimi.memory.formats.PairReader;
 import dev.vimi.memory.formats.PairReaders;
 import dev.vimi.memory.formats.ReadOptions;
@@ -52,10 +54,8 @@ class VespaIngestFormatsTest {
   private long ingest(Path source) {
     try (PairReader reader = PairReaders.open(source, ReadOptions.defaults());
         VespaMemoryWriter w = (VespaMemoryWriter) provider.openWriter(config(fake))) {
-      while (reader.hasNext()) {
-        w.add(reader.next());
-      }
-      w.commit();
+      // as `vimi memory ingest` does: one thread reads, two add concurrently, the job commits
+      IngestJob.of(2, MalformedPolicy.FAIL, null).run(reader, w);
       assertThat(w.report().failed()).isEmpty();
       return w.report().landed();
     }
