@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
     name = "vimi",
     mixinStandardHelpOptions = true,
     versionProvider = VimiCommand.Version.class,
-    description = "Grounded video generation (ViMi) tools: the image-text memory and retrieval-augmented data sets.",
+    description = "Grounded video generation (ViMi): generate videos, manage the image-text memory, build retrieval-augmented data sets.",
     subcommands = {
+      GenerateCommand.class,
       MemoryCommand.class,
       AugmentCommand.class,
       CommandLine.HelpCommand.class,
