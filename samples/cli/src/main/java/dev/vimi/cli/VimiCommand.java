@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
       GenerateCommand.class,
       MemoryCommand.class,
       AugmentCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class VimiCommand implements Runnable {
