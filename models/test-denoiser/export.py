@@ -404,8 +404,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default=os.path.join(here, "bundle"), help="bundle folder to write")
     p.add_argument("--bench", metavar="DIR", help="write the larger benchmark graphs to DIR instead")
-    p.add_argument("--bench-width", type=int, default=64)
-    p.add_argument("--bench-size", type=int, nargs=3, default=[8, 32, 32], metavar=("T", "H", "W"))
+    p.add_argument("--bench-width", type=int, default=32)
+    p.add_argument("--bench-size", type=int, nargs=3, default=[8, 16, 16], metavar=("T", "H", "W"))
     a = p.parse_args()
     torch.set_num_threads(1)
     if a.bench:

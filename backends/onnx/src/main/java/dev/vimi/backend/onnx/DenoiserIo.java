@@ -19,7 +19,11 @@ import java.util.Arrays;
 final class DenoiserIo {
   private DenoiserIo() {}
 
-  /** One input's values as float32 in a direct native-order buffer, and its shape. */
+  /**
+   * One input's values as float32 and its shape. Tensor roles share the input tensor's direct buffer
+   * (ONNX Runtime binds it without a copy); the small per-element vectors are heap buffers, which each
+   * engine copies once into its own memory.
+   */
   record Values(FloatBuffer data, long[] shape) {
     int size() {
       return data.remaining();
@@ -65,11 +69,12 @@ final class DenoiserIo {
         yield vector(f);
       }
       case RESOLUTION -> {
-        FloatBuffer r = Tensor.allocate(2 * b);
+        float[] r = new float[2 * b];
         for (int i = 0; i < b; i++) {
-          r.put(in.height()).put(in.width());
+          r[2 * i] = in.height();
+          r[2 * i + 1] = in.width();
         }
-        yield new Values(r.flip(), new long[] {b, 2});
+        yield new Values(FloatBuffer.wrap(r), new long[] {b, 2});
       }
     };
   }
@@ -84,9 +89,7 @@ final class DenoiserIo {
   }
 
   private static Values vector(float[] v) {
-    FloatBuffer b = Tensor.allocate(v.length);
-    b.put(v).flip();
-    return new Values(b, new long[] {v.length});
+    return new Values(FloatBuffer.wrap(v), new long[] {v.length});
   }
 
   /** The values as IEEE half floats (round to nearest even) in a direct native-order byte buffer. */
