@@ -4,9 +4,9 @@
  *
  * <p>The libtorch binaries ({@code ai.djl.pytorch:pytorch-native-cpu} or a {@code
  * pytorch-native-cu*} jar, with {@code ai.djl.pytorch:pytorch-jni}) must stay on the <em>class
- * path</em> even when this module is on the module path: the native jar's automatic module name
- * ({@code pytorch.native.cpu}) contains the keyword {@code native}, so it cannot be a module. DJL
- * finds those jars as resources, which works from the class path.
+ * path</em> even when this module is on the module path: the native jar declares the automatic
+ * module name {@code ai.djl.pytorch_native_cpu_linux-x86_64}, which is not a legal module name, so it
+ * cannot be a module. DJL finds those jars as resources, which works from the class path.
  */
 module dev.vimi.backend.pytorch {
   requires dev.vimi.spi;
