@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  * cache folder and a Lucene memory is built next to them; later runs reuse it. The cache folder is
  * the system property {@code vimi.cache.dir}, else {@code $VIMI_CACHE_DIR}, else {@code
  * $XDG_CACHE_HOME/vimi}, else {@code ~/.cache/vimi}. Each version of the data gets its own folder
- * (named by a digest of {@code pairs.jsonl}), built in a temporary folder and moved into place, so
+ * (named by a digest of {@code pairs.jsonl} and the memory format version), built in a temporary folder and moved into place, so
  * that two processes starting at once both end with a complete memory.
  */
 final class DefaultMemory {
@@ -68,7 +68,8 @@ final class DefaultMemory {
   static Path ensure(PrintWriter err, ProgressBar.Mode progress) {
     byte[] pairs = resource("pairs.jsonl");
     String version = HexFormat.of().formatHex(sha256(pairs), 0, 6);
-    Path home = cacheRoot().resolve("memory").resolve("emoji-" + version);
+    // the folder changes with the data and with the on-disk format of the memory
+    Path home = cacheRoot().resolve("memory").resolve("emoji-" + version + "-f" + LuceneRetrieverProvider.MEMORY_FORMAT_VERSION);
     Path memory = home.resolve("memory");
     if (Files.isDirectory(memory)) {
       return memory;

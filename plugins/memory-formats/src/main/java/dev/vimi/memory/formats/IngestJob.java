@@ -18,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pumps the pairs of a {@link PairReader} into any {@link MemoryWriter}: one thread reads and
- * parses, {@code threads} threads add (retrievers index concurrently). Ends with a {@link
+ * Pumps the pairs of a {@link PairReader} into any {@link MemoryWriter} with {@code threads} busy
+ * threads (retrievers index concurrently): the calling thread reads and parses, hands batches to
+ * {@code threads - 1} workers, and adds a batch itself whenever they are behind. Ends with a {@link
  * MemoryWriter#commit()}, so that everything read is durable when {@link #run} returns.
  *
  * <p>When the reader stops on a bad record (policy {@link MalformedPolicy#FAIL}), every pair read
@@ -91,7 +92,8 @@ public final class IngestJob {
   /**
    * A job.
    *
-   * @param threads threads that call {@link MemoryWriter#add}; 1 adds on the calling thread
+   * @param threads threads that call {@link MemoryWriter#add}, the calling thread included; 1 reads and
+   *     adds on the calling thread only
    * @param onRejected what to do when the writer refuses a pair with an {@link InvalidInputException}
    *     (a caption over its limit, an image it cannot store): stop, or skip, count and log it
    * @param listener progress receiver, or null
@@ -138,11 +140,14 @@ public final class IngestJob {
   }
 
   private void runParallel(PairReader reader, MemoryWriter writer, Counters c) {
-    BlockingQueue<List<ImageTextPair>> queue = new ArrayBlockingQueue<>(threads * 4);
+    // threads - 1 workers; the reading thread is the last one: when the workers are behind (the queue
+    // is full) it adds a batch itself instead of waiting, so that exactly `threads` threads are busy
+    int workerCount = threads - 1;
+    BlockingQueue<List<ImageTextPair>> queue = new ArrayBlockingQueue<>(workerCount * 2);
     List<ImageTextPair> end = List.of();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<Thread> workers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
+    for (int t = 0; t < workerCount; t++) {
       Thread w =
           new Thread(
               () -> {
@@ -169,12 +174,20 @@ public final class IngestJob {
     }
     long lastReport = System.nanoTime();
     List<ImageTextPair> batch = new ArrayList<>(BATCH);
+    boolean reading = false;
     try {
-      while (failure.get() == null && reader.hasNext()) {
+      while (failure.get() == null) {
+        reading = true;
+        if (!reader.hasNext()) {
+          break;
+        }
         batch.add(reader.next());
+        reading = false;
         c.read++;
         if (batch.size() == BATCH) {
-          put(queue, batch, failure);
+          if (!queue.offer(batch)) {
+            addAll(writer, batch, c);
+          }
           batch = new ArrayList<>(BATCH);
           long now = System.nanoTime();
           if (listener != null && now - lastReport >= PROGRESS_NANOS) {
@@ -183,24 +196,35 @@ public final class IngestJob {
           }
         }
       }
-      if (!batch.isEmpty()) {
-        put(queue, batch, failure);
+      reading = false;
+      if (failure.get() == null) {
+        addAll(writer, batch, c);
       }
     } catch (RuntimeException e) {
       // a bad record stops the job, but everything read before it is still added (a rerun then
       // continues where this one stopped)
-      if (failure.get() == null && !batch.isEmpty()) {
+      if (reading && failure.get() == null) {
         try {
-          put(queue, batch, failure);
-        } catch (RuntimeException ignored) {
-          // interrupted: the original failure is what counts
+          addAll(writer, batch, c);
+        } catch (RuntimeException second) {
+          e.addSuppressed(second);
         }
       }
       failure.compareAndSet(null, e);
     } finally {
-      for (int t = 0; t < threads; t++) {
-        while (!queue.offer(end)) {
-          queue.poll(); // on failure, drop pending work so that every worker sees the end
+      for (int t = 0; t < workerCount; t++) {
+        try {
+          while (failure.get() == null && !queue.offer(end, 100, TimeUnit.MILLISECONDS)) {
+            // behind every pending batch; a worker that fails meanwhile ends the wait
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          failure.compareAndSet(null, e);
+        }
+        if (failure.get() != null) {
+          while (!queue.offer(end)) {
+            queue.poll(); // failed: drop pending work so that every worker sees the end
+          }
         }
       }
       for (Thread w : workers) {
@@ -224,14 +248,9 @@ public final class IngestJob {
     }
   }
 
-  private static void put(BlockingQueue<List<ImageTextPair>> q, List<ImageTextPair> batch, AtomicReference<Throwable> failure) {
-    try {
-      while (failure.get() == null && !q.offer(batch, 100, TimeUnit.MILLISECONDS)) {
-        // a worker failed or the writer is slow: check again
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new VimiException("ingest was interrupted", e);
+  private void addAll(MemoryWriter writer, List<ImageTextPair> batch, Counters c) {
+    for (ImageTextPair p : batch) {
+      add(writer, p, c);
     }
   }
 

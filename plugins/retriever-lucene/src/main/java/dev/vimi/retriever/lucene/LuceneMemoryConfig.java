@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param b BM25 length normalisation ({@value #B})
  * @param analyzer the analyzer name, or null to use the one the index was built with ({@value #ANALYZER})
  * @param commitEvery pairs between automatic commits of a writer ({@value #COMMIT_EVERY})
+ * @param commitIntervalSeconds seconds between automatic commits of a writer ({@value #COMMIT_INTERVAL_SECONDS})
  * @param ramBufferMb indexing buffer before a segment is flushed ({@value #RAM_BUFFER_MB})
  * @param images how images are kept ({@value #IMAGES})
  * @param inlineMaxBytes largest image stored inline ({@value #INLINE_MAX_BYTES})
@@ -28,6 +29,7 @@ public record LuceneMemoryConfig(
     double b,
     String analyzer,
     int commitEvery,
+    int commitIntervalSeconds,
     int ramBufferMb,
     ImageStorage images,
     int inlineMaxBytes,
@@ -40,6 +42,7 @@ public record LuceneMemoryConfig(
   public static final String B = "b";
   public static final String ANALYZER = "analyzer";
   public static final String COMMIT_EVERY = "commit.every";
+  public static final String COMMIT_INTERVAL_SECONDS = "commit.interval.seconds";
   public static final String RAM_BUFFER_MB = "ram.buffer.mb";
   public static final String IMAGES = "images";
   public static final String INLINE_MAX_BYTES = "images.inline.max.bytes";
@@ -52,7 +55,15 @@ public record LuceneMemoryConfig(
   /** Default {@code b}; see {@link LuceneRetrieverProvider} for the reasoning. */
   public static final double DEFAULT_B = 0.4;
   public static final String DEFAULT_ANALYZER = "english";
-  public static final int DEFAULT_COMMIT_EVERY = 50_000;
+  /**
+   * Default {@code commit.every}. A commit flushes every buffered pair into a new segment and fsyncs
+   * it; frequent commits make many small segments that must be merged again, which costs more than
+   * the commit itself. The time bound ({@link #DEFAULT_COMMIT_INTERVAL_SECONDS}) is what limits the
+   * loss of a crash; this count is a second bound for very fast ingests.
+   */
+  public static final int DEFAULT_COMMIT_EVERY = 2_000_000;
+  /** Default {@code commit.interval.seconds}: a crash loses at most about a minute of ingest. */
+  public static final int DEFAULT_COMMIT_INTERVAL_SECONDS = 60;
   public static final int DEFAULT_RAM_BUFFER_MB = 128;
   public static final int DEFAULT_INLINE_MAX_BYTES = 1 << 20;
   public static final int DEFAULT_MAX_CAPTION_CHARS = 65_536;
@@ -103,12 +114,13 @@ public record LuceneMemoryConfig(
       Analyzers.check(owner, analyzer);
     }
     int commitEvery = c.getInt(COMMIT_EVERY, DEFAULT_COMMIT_EVERY, 1, Integer.MAX_VALUE);
+    int commitInterval = c.getInt(COMMIT_INTERVAL_SECONDS, DEFAULT_COMMIT_INTERVAL_SECONDS, 1, Integer.MAX_VALUE);
     int ram = c.getInt(RAM_BUFFER_MB, DEFAULT_RAM_BUFFER_MB, 1, 2047);
     ImageStorage images = ImageStorage.parse(owner, c.getString(IMAGES, "reference"));
     int inlineMax = c.getInt(INLINE_MAX_BYTES, DEFAULT_INLINE_MAX_BYTES, 1, 64 << 20);
     boolean dedup = c.getBoolean(DEDUP_CAPTIONS, true);
     int maxCaption = c.getInt(MAX_CAPTION_CHARS, DEFAULT_MAX_CAPTION_CHARS, 1, 16 << 20);
     int threads = c.getInt(SEARCH_THREADS, Runtime.getRuntime().availableProcessors(), 1, 1024);
-    return new LuceneMemoryConfig(dir, k1, b, analyzer, commitEvery, ram, images, inlineMax, dedup, maxCaption, threads);
+    return new LuceneMemoryConfig(dir, k1, b, analyzer, commitEvery, commitInterval, ram, images, inlineMax, dedup, maxCaption, threads);
   }
 }

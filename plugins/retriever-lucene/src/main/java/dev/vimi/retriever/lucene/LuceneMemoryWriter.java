@@ -29,8 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
@@ -38,6 +40,7 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.ArrayUtil;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.IOUtils;
 import org.slf4j.Logger;
@@ -46,8 +49,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Adds image-text pairs to a Lucene memory, durably in batches.
  *
- * <p><b>Crash safety.</b> Every {@value LuceneMemoryConfig#COMMIT_EVERY} pairs (and on {@link
- * #commit()} and {@link #close()}) the writer makes a Lucene commit: an atomic switch to a new set
+ * <p><b>Crash safety.</b> Every {@value LuceneMemoryConfig#COMMIT_EVERY} pairs or {@value
+ * LuceneMemoryConfig#COMMIT_INTERVAL_SECONDS} seconds, whichever comes first (and on {@link
+ * #commit()} and {@link #close()}), the writer makes a Lucene commit: an atomic switch to a new set
  * of fsynced files. A process killed at any moment (kill -9 included) leaves the last commit intact;
  * the next writer opens it, throws away the files of the unfinished batch, and, because ids already
  * present are skipped, a resumed ingest that adds everything again ends with each pair exactly once.
@@ -59,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * caption after lower-casing and collapsing white space is skipped too and counted in {@link
  * IngestCounts#duplicateCaptions()}: BM25 scores such pairs identically, so they would fill the top K
  * with copies of one text; the first pair (and its image) is kept. Captions are compared by a
- * 128-bit SHA-256 prefix of the normalised text, which is exact for any realistic memory.
+ * 128-bit SHA-256 prefix of the normalised text (kept as doc values, so a resumed ingest knows the
+ * captions of earlier ones), which tells captions apart for any realistic memory.
  *
  * <p><b>Thread-safety.</b> {@link #add} may be called from many threads at once (Lucene indexes
  * concurrently); {@link #commit}, {@link #optimize} and {@link #close} are serialised with adds by a
@@ -68,6 +73,8 @@ import org.slf4j.LoggerFactory;
 public final class LuceneMemoryWriter implements MemoryWriter {
   private static final Logger LOG = LoggerFactory.getLogger(LuceneMemoryWriter.class);
   private static final int MAX_ID_CHARS = 1_024;
+  private static final java.lang.invoke.VarHandle BIG_ENDIAN_LONG =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
   private final LuceneMemoryConfig config;
   private final String owner;
@@ -79,7 +86,7 @@ public final class LuceneMemoryWriter implements MemoryWriter {
   private final ReentrantReadWriteLock commitLock = new ReentrantReadWriteLock();
   private final Object keyLock = new Object();
   private final KeySet ids;
-  private final KeySet captionKeys;
+  private final DigestSet captionDigests;
   private final long pairsAtOpen;
   private final AtomicLong added = new AtomicLong();
   private final AtomicLong sinceCommit = new AtomicLong();
@@ -87,8 +94,12 @@ public final class LuceneMemoryWriter implements MemoryWriter {
   private final AtomicLong duplicateCaptions = new AtomicLong();
   private final AtomicLong commits = new AtomicLong();
   private final Set<Path> unsyncedImages = new LinkedHashSet<>();
+  private final long commitIntervalNanos;
+  private volatile long lastCommitNanos = System.nanoTime();
   private DirectoryReader committed; // the last commit, for exact key confirmation
   private volatile boolean closed;
+  /** Reusable objects per indexing thread; they die with the writer. */
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
   private LuceneMemoryWriter(
       LuceneMemoryConfig config,
@@ -104,6 +115,7 @@ public final class LuceneMemoryWriter implements MemoryWriter {
     this.committed = committed;
     this.analyzer = Analyzers.create(owner, analyzerName);
     this.userData = MemoryLayout.userData(analyzerName, config.images());
+    this.commitIntervalNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(config.commitIntervalSeconds());
     IndexWriterConfig iwc =
         new IndexWriterConfig(analyzer)
             .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
@@ -123,12 +135,12 @@ public final class LuceneMemoryWriter implements MemoryWriter {
     this.writer = w;
     w.setLiveCommitData(userData.entrySet());
     this.pairsAtOpen = committed == null ? 0 : committed.numDocs();
-    int expected = (int) Math.min(1 << 28, pairsAtOpen + config.commitEvery());
+    int expected = (int) Math.min(1 << 28, pairsAtOpen + Math.min(config.commitEvery(), 1 << 20));
     this.ids = new KeySet(MemoryLayout.ID, expected);
-    this.captionKeys = new KeySet(MemoryLayout.CAPTION_KEY, expected);
+    this.captionDigests = new DigestSet(expected);
     if (committed != null) {
       ids.load(committed);
-      captionKeys.load(committed);
+      captionDigests.load(committed, MemoryLayout.CAPTION_DIGEST_HI, MemoryLayout.CAPTION_DIGEST_LO);
     }
   }
 
@@ -202,9 +214,12 @@ public final class LuceneMemoryWriter implements MemoryWriter {
   @Override
   public boolean add(ImageTextPair pair) {
     ensureOpen();
-    Document doc = document(pair);
+    Scratch s = scratch.get();
+    Document doc = document(pair, s);
     BytesRef idKey = new BytesRef(pair.id());
-    BytesRef captionKey = captionKey(pair.caption());
+    captionDigest(pair.caption(), s);
+    long hi = (long) BIG_ENDIAN_LONG.get(s.digest, 0);
+    long lo = (long) BIG_ENDIAN_LONG.get(s.digest, 8);
     commitLock.readLock().lock();
     try {
       ensureOpen();
@@ -213,16 +228,17 @@ public final class LuceneMemoryWriter implements MemoryWriter {
           duplicateIds.incrementAndGet();
           return false;
         }
-        if (config.dedupCaptions() && captionKeys.contains(captionKey)) {
+        if (config.dedupCaptions() && captionDigests.contains(hi, lo)) {
           duplicateCaptions.incrementAndGet();
           LOG.debug("{}: pair '{}' skipped: its caption duplicates an earlier pair's", owner, pair.id());
           return false;
         }
         ids.add(idKey);
-        captionKeys.add(captionKey);
+        captionDigests.add(hi, lo);
       }
-      doc.add(new Field(MemoryLayout.ID, idKey, MemoryLayout.KEY_TYPE));
-      doc.add(new Field(MemoryLayout.CAPTION_KEY, captionKey, MemoryLayout.KEY_TYPE));
+      s.id.setBytesValue(idKey);
+      s.digestHi.setLongValue(hi);
+      s.digestLo.setLongValue(lo);
       writer.addDocument(doc);
       added.incrementAndGet();
       sinceCommit.incrementAndGet();
@@ -231,16 +247,21 @@ public final class LuceneMemoryWriter implements MemoryWriter {
     } finally {
       commitLock.readLock().unlock();
     }
-    if (sinceCommit.get() >= config.commitEvery()) {
+    if (commitDue()) {
       commitIfDue();
     }
     return true;
   }
 
+  private boolean commitDue() {
+    long n = sinceCommit.get();
+    return n >= config.commitEvery() || (n > 0 && System.nanoTime() - lastCommitNanos >= commitIntervalNanos);
+  }
+
   private void commitIfDue() {
     commitLock.writeLock().lock();
     try {
-      if (!closed && sinceCommit.get() >= config.commitEvery()) {
+      if (!closed && commitDue()) {
         doCommit();
       }
     } finally {
@@ -296,9 +317,9 @@ public final class LuceneMemoryWriter implements MemoryWriter {
       }
       synchronized (keyLock) {
         ids.committed(committed);
-        captionKeys.committed(committed);
       }
       sinceCommit.set(0);
+      lastCommitNanos = System.nanoTime();
       commits.incrementAndGet();
       LOG.debug("{}: committed; the memory at {} holds {} pairs", owner, memoryDir, count());
     } catch (IOException e) {
@@ -357,7 +378,39 @@ public final class LuceneMemoryWriter implements MemoryWriter {
 
   // ---- documents ----------------------------------------------------------------------------
 
-  private Document document(ImageTextPair pair) {
+  /**
+   * One indexing thread's reusable objects: Lucene copies field values when a document is added, so
+   * the document, its fields and the encoding buffers are reused for the next pair of the same
+   * thread (saving most of the per-pair allocation).
+   */
+  private static final class Scratch {
+    final MessageDigest sha = newSha256();
+    final byte[] digest = new byte[32];
+    byte[] normal = new byte[256];
+    final PairCodec.Encoder encoder = new PairCodec.Encoder();
+    final Field text = new Field(MemoryLayout.TEXT, "", MemoryLayout.TEXT_TYPE);
+    final Field id = new Field(MemoryLayout.ID, new BytesRef(), MemoryLayout.KEY_TYPE);
+    final BinaryDocValuesField pair = new BinaryDocValuesField(MemoryLayout.PAIR, new BytesRef());
+    final NumericDocValuesField digestHi = new NumericDocValuesField(MemoryLayout.CAPTION_DIGEST_HI, 0L);
+    final NumericDocValuesField digestLo = new NumericDocValuesField(MemoryLayout.CAPTION_DIGEST_LO, 0L);
+    final StoredField image = new StoredField(MemoryLayout.IMAGE_BYTES, new byte[0]);
+    final Document doc = new Document();
+    final Document docWithImage = new Document();
+
+    Scratch() {
+      for (Document d : List.of(doc, docWithImage)) {
+        d.add(text);
+        d.add(id);
+        d.add(pair);
+        d.add(digestHi);
+        d.add(digestLo);
+      }
+      docWithImage.add(image);
+    }
+  }
+
+  /** Checks the pair and fills the scratch document of this thread (all but the dedup keys). */
+  private Document document(ImageTextPair pair, Scratch s) {
     if (pair.id().length() > MAX_ID_CHARS) {
       throw new InvalidInputException(
           "id", "pair id of " + pair.id().length() + " characters is longer than " + MAX_ID_CHARS + "; ids are keys, keep them short");
@@ -374,34 +427,42 @@ public final class LuceneMemoryWriter implements MemoryWriter {
               + "; shorten it or raise " + LuceneMemoryConfig.MAX_CAPTION_CHARS);
     }
     String text = pair.keywords().isEmpty() ? pair.caption() : pair.caption() + "\n" + String.join(" ", pair.keywords());
-    byte[] stored = storedPair(pair);
-    Document doc = new Document();
-    doc.add(new Field(MemoryLayout.TEXT, text, MemoryLayout.TEXT_TYPE));
-    doc.add(new StoredField(MemoryLayout.PAIR, stored));
-    return doc;
+    Encoded encoded = encode(pair, s.encoder);
+    s.text.setStringValue(text);
+    s.pair.setBytesValue(encoded.pair());
+    if (encoded.inlineImage() != null) {
+      s.image.setBytesValue(encoded.inlineImage());
+      return s.docWithImage;
+    }
+    return s.doc;
   }
 
-  private byte[] storedPair(ImageTextPair pair) {
+  /** The encoded pair and, for an inline image, its bytes. */
+  private record Encoded(BytesRef pair, byte[] inlineImage) {}
+
+  private Encoded encode(ImageTextPair pair, PairCodec.Encoder encoder) {
     ImageRef image = pair.image();
     boolean inline = config.images() == LuceneMemoryConfig.ImageStorage.INLINE;
     String id = pair.id();
+    String caption = pair.caption();
+    List<String> kw = pair.keywords();
     return switch (image) {
-      case null -> PairCodec.encode(id, pair.caption(), pair.keywords(), PairCodec.NO_IMAGE, null, null);
+      case null -> new Encoded(encoder.encode(id, caption, kw, PairCodec.NO_IMAGE, null), null);
       case ImageRef.OfPath p ->
           inline
-              ? PairCodec.encode(id, pair.caption(), pair.keywords(), PairCodec.INLINE, null, readImage(id, p.path()))
-              : PairCodec.encode(id, pair.caption(), pair.keywords(), PairCodec.ABSOLUTE_PATH, p.path().toAbsolutePath().normalize().toString(), null);
+              ? new Encoded(encoder.encode(id, caption, kw, PairCodec.INLINE, null), readImage(id, p.path()))
+              : new Encoded(encoder.encode(id, caption, kw, PairCodec.ABSOLUTE_PATH, p.path().toAbsolutePath().normalize().toString()), null);
       case ImageRef.OfUri u ->
           inline && "file".equalsIgnoreCase(u.uri().getScheme())
-              ? PairCodec.encode(id, pair.caption(), pair.keywords(), PairCodec.INLINE, null, readImage(id, Path.of(u.uri())))
-              : PairCodec.encode(id, pair.caption(), pair.keywords(), PairCodec.URI_REF, u.uri().toString(), null);
+              ? new Encoded(encoder.encode(id, caption, kw, PairCodec.INLINE, null), readImage(id, Path.of(u.uri())))
+              : new Encoded(encoder.encode(id, caption, kw, PairCodec.URI_REF, u.uri().toString()), null);
       case ImageRef.OfBytes b -> {
         byte[] data = b.data();
         if (inline) {
           checkInlineSize(id, data.length);
-          yield PairCodec.encode(id, pair.caption(), pair.keywords(), PairCodec.INLINE, null, data);
+          yield new Encoded(encoder.encode(id, caption, kw, PairCodec.INLINE, null), data);
         }
-        yield PairCodec.encode(id, pair.caption(), pair.keywords(), PairCodec.INDEX_RELATIVE_PATH, writeImage(data), null);
+        yield new Encoded(encoder.encode(id, caption, kw, PairCodec.INDEX_RELATIVE_PATH, writeImage(data)), null);
       }
       case ImageRef.OfPixels px ->
           throw new InvalidInputException(
@@ -496,18 +557,57 @@ public final class LuceneMemoryWriter implements MemoryWriter {
     return "bin";
   }
 
-  /** The de-duplication key of a caption: SHA-256 of the lower-cased, white-space-collapsed text, first 16 bytes. */
-  static BytesRef captionKey(String caption) {
-    String normal = String.join(" ", caption.strip().toLowerCase(Locale.ROOT).split("\\s+"));
-    byte[] digest = sha256(normal.getBytes(StandardCharsets.UTF_8));
-    return new BytesRef(digest, 0, 16);
+  /**
+   * The de-duplication digest of a caption into {@code s.digest}: SHA-256 of the lower-cased text with
+   * white space runs collapsed to one space and trimmed (only its first 128 bits are used).
+   */
+  static void captionDigest(String caption, Scratch s) {
+    int n = caption.length();
+    if (s.normal.length < n * 3 + 1) {
+      s.normal = new byte[ArrayUtil.oversize(n * 3 + 1, 1)];
+    }
+    byte[] out = s.normal;
+    int len = 0;
+    boolean space = false;
+    for (int i = 0; i < n; i++) {
+      char c = caption.charAt(i);
+      if (c >= 0x80) { // rare: do it the general way
+        String normal = String.join(" ", caption.strip().toLowerCase(Locale.ROOT).split("\\s+"));
+        s.sha.update(normal.getBytes(StandardCharsets.UTF_8));
+        digestInto(s);
+        return;
+      }
+      if (c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f)) {
+        space = len > 0;
+      } else {
+        if (space) {
+          out[len++] = ' ';
+          space = false;
+        }
+        out[len++] = (byte) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+      }
+    }
+    s.sha.update(out, 0, len);
+    digestInto(s);
   }
 
-  private static byte[] sha256(byte[] data) {
+  private static void digestInto(Scratch s) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
+      s.sha.digest(s.digest, 0, 32);
+    } catch (java.security.DigestException e) {
+      throw new IllegalStateException("a 32-byte buffer holds a SHA-256 digest", e);
+    }
+  }
+
+  private static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
+  }
+
+  private static byte[] sha256(byte[] data) {
+    return newSha256().digest(data);
   }
 }

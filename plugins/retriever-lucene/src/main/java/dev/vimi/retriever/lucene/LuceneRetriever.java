@@ -21,11 +21,14 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.StoredFieldVisitor;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.IndexSearcher;
@@ -35,6 +38,7 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopScoreDocCollectorManager;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.IOUtils;
 
 /**
@@ -121,16 +125,20 @@ public final class LuceneRetriever implements Retriever {
     int n = (int) Math.min((long) query.k() + excluded.size(), maxDoc);
     try {
       TopDocs top = searcher.search(q, new TopScoreDocCollectorManager(n, n));
-      StoredFields stored = searcher.storedFields();
-      PairVisitor visitor = new PairVisitor();
+      List<LeafReaderContext> leaves = reader.leaves();
       List<RetrievedItem> out = new ArrayList<>(Math.min(query.k(), top.scoreDocs.length));
       for (ScoreDoc sd : top.scoreDocs) {
-        visitor.data = null;
-        stored.document(sd.doc, visitor);
-        PairCodec.Stored p = PairCodec.decode(visitor.data, memoryDir);
-        if (excluded.contains(p.id())) {
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+        int doc = sd.doc - leaf.docBase;
+        BinaryDocValues pairs = DocValues.getBinary(leaf.reader(), MemoryLayout.PAIR);
+        if (!pairs.advanceExact(doc)) {
+          throw new BackendException(owner + ": document " + sd.doc + " of " + memoryDir + " has no stored pair; re-ingest the memory");
+        }
+        BytesRef data = pairs.binaryValue();
+        if (!excluded.isEmpty() && excluded.contains(PairCodec.id(data))) {
           continue;
         }
+        PairCodec.Stored p = PairCodec.decode(data, memoryDir, () -> inlineImage(leaf, doc));
         out.add(new RetrievedItem(p.id(), p.caption(), p.image(), sd.score));
         if (out.size() == query.k()) {
           break;
@@ -140,6 +148,12 @@ public final class LuceneRetriever implements Retriever {
     } catch (IOException e) {
       throw new BackendException(owner + ": searching " + memoryDir + " failed: " + e, e);
     }
+  }
+
+  private static byte[] inlineImage(LeafReaderContext leaf, int doc) throws IOException {
+    ImageVisitor v = new ImageVisitor();
+    leaf.reader().storedFields().document(doc, v);
+    return v.data;
   }
 
   /** The results of each query, in order, computed on this retriever's search threads. */
@@ -284,8 +298,8 @@ public final class LuceneRetriever implements Retriever {
     }
   }
 
-  /** Collects the stored pair blob. */
-  private static final class PairVisitor extends StoredFieldVisitor {
+  /** Collects the bytes of an inline image. */
+  private static final class ImageVisitor extends StoredFieldVisitor {
     byte[] data;
 
     @Override
@@ -293,7 +307,7 @@ public final class LuceneRetriever implements Retriever {
       if (data != null) {
         return Status.STOP;
       }
-      return MemoryLayout.PAIR.equals(fieldInfo.name) ? Status.YES : Status.NO;
+      return MemoryLayout.IMAGE_BYTES.equals(fieldInfo.name) ? Status.YES : Status.NO;
     }
 
     @Override

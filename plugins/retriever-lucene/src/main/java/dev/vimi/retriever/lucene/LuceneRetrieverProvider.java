@@ -23,8 +23,9 @@ import java.util.Optional;
  *   <tr><td>{@code analyzer}</td><td>{@code english}, or the memory's</td><td>{@code english}, {@code
  *       standard}, {@code simple}, {@code whitespace}, or an {@code Analyzer} class name. A memory
  *       records its analyzer; opening it with a different one is an error</td></tr>
- *   <tr><td>{@code commit.every}</td><td>50000</td><td>writer: pairs between automatic commits (the most a
- *       crash can lose)</td></tr>
+ *   <tr><td>{@code commit.every}</td><td>2000000</td><td>writer: pairs between automatic commits</td></tr>
+ *   <tr><td>{@code commit.interval.seconds}</td><td>60</td><td>writer: seconds between automatic commits; a
+ *       crash loses at most what was added since the last commit, whichever bound came first</td></tr>
  *   <tr><td>{@code ram.buffer.mb}</td><td>128</td><td>writer: indexing buffer per flush</td></tr>
  *   <tr><td>{@code images}</td><td>{@code reference}</td><td>writer: {@code reference} (paths and URIs as
  *       given, bytes written once to {@code images/}) or {@code inline} (image bytes in the index, for
@@ -52,6 +53,12 @@ import java.util.Optional;
 public final class LuceneRetrieverProvider implements RetrieverProvider {
   /** The provider name. */
   public static final String NAME = "lucene";
+
+  /**
+   * The on-disk format of the memories this version writes and reads; a memory of another format is
+   * refused with a message to ingest it again.
+   */
+  public static final int MEMORY_FORMAT_VERSION = 3;
 
   @Override
   public String name() {

@@ -29,16 +29,23 @@ final class MemoryLayout {
   static final String TEXT = "t";
   /** The id as one term, for de-duplication. */
   static final String ID = "id";
-  /** A digest of the normalised caption, for de-duplication of captions. */
-  static final String CAPTION_KEY = "ck";
-  /** The stored pair ({@link PairCodec}). */
+  /** First 64 bits of the SHA-256 of the normalised caption (numeric doc values), for de-duplication. */
+  static final String CAPTION_DIGEST_HI = "ch";
+  /** Second 64 bits of that digest. */
+  static final String CAPTION_DIGEST_LO = "cl";
+  /**
+   * The pair ({@link PairCodec}) as binary doc values: reading one for a hit is a direct, uncompressed
+   * read, much cheaper than decompressing a block of stored fields.
+   */
   static final String PAIR = "p";
+  /** Stored field with the bytes of an inline image (kept out of the doc values, which stay small). */
+  static final String IMAGE_BYTES = "img";
 
   static final String DATA_FORMAT = "vimi.format";
   static final String DATA_ANALYZER = "vimi.analyzer";
   static final String DATA_IMAGES = "vimi.images";
   static final String DATA_CAPTION_KEYS = "vimi.caption.keys";
-  static final String FORMAT_VERSION = "1";
+  static final String FORMAT_VERSION = Integer.toString(LuceneRetrieverProvider.MEMORY_FORMAT_VERSION);
 
   /**
    * Term frequencies matter to BM25; positions do not (no phrase queries), so they are not indexed:
@@ -69,7 +76,7 @@ final class MemoryLayout {
         DATA_FORMAT, FORMAT_VERSION,
         DATA_ANALYZER, analyzer,
         DATA_IMAGES, images.name().toLowerCase(java.util.Locale.ROOT),
-        DATA_CAPTION_KEYS, "sha256-128/lower-case,collapsed-whitespace");
+        DATA_CAPTION_KEYS, "sha256-128 of the lower-cased caption, white space collapsed");
   }
 
   /** Checks that a memory exists at {@code memoryDir} before a retriever opens it. */

@@ -2,17 +2,20 @@ package dev.vimi.retriever.lucene;
 
 import dev.vimi.spi.BackendException;
 import dev.vimi.spi.ImageRef;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.store.ByteArrayDataInput;
-import org.apache.lucene.store.ByteBuffersDataOutput;
+import org.apache.lucene.util.ArrayUtil;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.UnicodeUtil;
 
 /**
- * The stored form of a pair: one binary stored field per document, so that a hit costs one stored
- * field lookup. Layout: version byte, id, caption, keyword count and keywords (UTF-8 strings with
- * vint lengths), image kind byte and its payload.
+ * The stored form of a pair, one binary doc value per document: version byte, id, caption, keyword
+ * count and keywords (UTF-8 strings with vint lengths), image kind byte and, for references, the path
+ * or URI. The bytes of an inline image live in a stored field of their own.
  */
 final class PairCodec {
   static final byte VERSION = 1;
@@ -25,51 +28,108 @@ final class PairCodec {
   /** A decoded pair. */
   record Stored(String id, String caption, List<String> keywords, ImageRef image) {}
 
+  /** Loads the bytes of an inline image when a decoded pair has one. */
+  @FunctionalInterface
+  interface InlineImages {
+    byte[] load() throws IOException;
+  }
+
   private PairCodec() {}
 
   /**
-   * @param imageKind one of the kind constants
-   * @param imageText the path or URI for the reference kinds, else null
-   * @param imageBytes the bytes for {@link #INLINE}, else null
+   * Encodes pairs into one reusable buffer: the returned bytes stay valid until the next call. Not
+   * thread-safe; the writer keeps one per indexing thread.
    */
-  static byte[] encode(
-      String id, String caption, List<String> keywords, byte imageKind, String imageText, byte[] imageBytes) {
-    ByteBuffersDataOutput out = new ByteBuffersDataOutput();
-    try {
-      out.writeByte(VERSION);
-      out.writeString(id);
-      out.writeString(caption);
-      out.writeVInt(keywords.size());
+  static final class Encoder {
+    private byte[] buf = new byte[256];
+    private int pos;
+    private final BytesRef ref = new BytesRef();
+
+    /**
+     * @param imageKind one of the kind constants
+     * @param imageText the path or URI for the reference kinds, else null
+     */
+    BytesRef encode(String id, String caption, List<String> keywords, byte imageKind, String imageText) {
+      pos = 0;
+      writeByte(VERSION);
+      writeString(id);
+      writeString(caption);
+      writeVInt(keywords.size());
       for (String k : keywords) {
-        out.writeString(k);
+        writeString(k);
       }
-      out.writeByte(imageKind);
-      switch (imageKind) {
-        case NO_IMAGE -> {}
-        case INLINE -> {
-          out.writeVInt(imageBytes.length);
-          out.writeBytes(imageBytes, imageBytes.length);
-        }
-        default -> out.writeString(imageText);
+      writeByte(imageKind);
+      if (imageKind != NO_IMAGE && imageKind != INLINE) {
+        writeString(imageText);
       }
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("in-memory output cannot fail", e);
+      ref.bytes = buf;
+      ref.offset = 0;
+      ref.length = pos;
+      return ref;
     }
-    return out.toArrayCopy();
+
+    private void ensure(int more) {
+      if (pos + more > buf.length) {
+        buf = ArrayUtil.grow(buf, pos + more);
+      }
+    }
+
+    private void writeByte(byte b) {
+      ensure(1);
+      buf[pos++] = b;
+    }
+
+    private void writeVInt(int v) {
+      ensure(5);
+      while ((v & ~0x7F) != 0) {
+        buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      buf[pos++] = (byte) v;
+    }
+
+    /** The same layout as Lucene's {@code DataOutput.writeString}: vint byte length, then UTF-8. */
+    private void writeString(String s) {
+      int max = UnicodeUtil.maxUTF8Length(s.length());
+      ensure(5 + max);
+      int start = pos + 5; // encode after room for the longest vint, then move into place
+      int end = UnicodeUtil.UTF16toUTF8(s, 0, s.length(), buf, start);
+      int len = end - start;
+      writeVInt(len);
+      System.arraycopy(buf, start, buf, pos, len);
+      pos += len;
+    }
   }
 
-  static Stored decode(byte[] data, Path memoryDir) {
+  /** Encodes one pair into fresh bytes; see {@link Encoder}. */
+  static BytesRef encode(String id, String caption, List<String> keywords, byte imageKind, String imageText) {
+    return BytesRef.deepCopyOf(new Encoder().encode(id, caption, keywords, imageKind, imageText));
+  }
+
+  /** Only the id, without decoding the rest (for exclusions). */
+  static String id(BytesRef data) {
     try {
-      return read(new ByteArrayDataInput(data), memoryDir);
-    } catch (java.io.IOException | RuntimeException e) {
+      ByteArrayDataInput in = new ByteArrayDataInput(data.bytes, data.offset, data.length);
+      in.readByte();
+      return in.readString();
+    } catch (IOException | RuntimeException e) {
+      throw new BackendException("a stored pair cannot be decoded (" + e + "); re-ingest the memory", e);
+    }
+  }
+
+  static Stored decode(BytesRef data, Path memoryDir, InlineImages inline) {
+    try {
+      return read(new ByteArrayDataInput(data.bytes, data.offset, data.length), memoryDir, inline);
+    } catch (IOException | RuntimeException e) {
       if (e instanceof BackendException be) {
         throw be;
       }
-      throw new BackendException("a stored pair of the memory at " + memoryDir + " cannot be decoded (" + e + "); re-ingest the memory", e);
+      throw new BackendException(
+          "a stored pair of the memory at " + memoryDir + " cannot be decoded (" + e + "); re-ingest the memory", e);
     }
   }
 
-  private static Stored read(ByteArrayDataInput in, Path memoryDir) throws java.io.IOException {
+  private static Stored read(ByteArrayDataInput in, Path memoryDir, InlineImages inline) throws IOException {
     byte version = in.readByte();
     if (version != VERSION) {
       throw new BackendException(
@@ -90,9 +150,11 @@ final class PairCodec {
           case URI_REF -> ImageRef.of(URI.create(in.readString()));
           case INDEX_RELATIVE_PATH -> ImageRef.of(memoryDir.resolve(in.readString()));
           case INLINE -> {
-            byte[] b = new byte[in.readVInt()];
-            in.readBytes(b, 0, b.length);
-            yield ImageRef.ofBytes(b);
+            byte[] bytes = inline.load();
+            if (bytes == null) {
+              throw new BackendException("pair '" + id + "' has an inline image but its bytes are missing; re-ingest the memory");
+            }
+            yield ImageRef.ofBytes(bytes);
           }
           default -> throw new BackendException("stored pair '" + id + "' has unknown image kind " + kind + "; re-ingest the memory");
         };

@@ -20,7 +20,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,10 +140,12 @@ class CrashResumeTest {
     List<String> out = new ArrayList<>();
     try (FSDirectory d = FSDirectory.open(memory.resolve("lucene"));
         DirectoryReader reader = DirectoryReader.open(d)) {
-      StoredFields sf = reader.storedFields();
-      for (int doc = 0; doc < reader.maxDoc(); doc++) {
-        byte[] data = sf.document(doc).getBinaryValue("p").bytes;
-        out.add(PairCodec.decode(data, memory).id());
+      for (LeafReaderContext leaf : reader.leaves()) {
+        BinaryDocValues pairs = DocValues.getBinary(leaf.reader(), "p");
+        for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
+          assertThat(pairs.advanceExact(doc)).isTrue();
+          out.add(PairCodec.id(pairs.binaryValue()));
+        }
       }
     }
     Set<String> unique = new HashSet<>(out);

@@ -250,7 +250,8 @@ class LuceneMemoryTest {
       pairs.add(pair("p" + i, "word" + (i % 7) + " thing" + (i % 11) + " item" + i));
     }
     ingest(config(), pairs.toArray(ImageTextPair[]::new));
-    try (LuceneRetriever r = PROVIDER.open(config("search.threads", "3"))) {
+    LuceneRetriever r = PROVIDER.open(config("search.threads", "3"));
+    {
       List<RetrievalQuery> qs = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
         qs.add(new RetrievalQuery("word" + (i % 7) + " thing" + (i % 5) + " item" + i, 3, Set.of("p" + i)));
