@@ -59,6 +59,9 @@ final class ProgressBar implements AutoCloseable {
   private long lastDraw;
   private int lastDecile = -1;
   private boolean drawn;
+  private double lastFraction = -1;
+  private long lastCount;
+  private long printedCount = -1;
 
   ProgressBar(PrintWriter err, Mode mode, String label, String unit) {
     this.err = err;
@@ -73,6 +76,8 @@ final class ProgressBar implements AutoCloseable {
    */
   void update(double fraction, long count) {
     long now = System.nanoTime();
+    lastFraction = fraction;
+    lastCount = count;
     switch (mode) {
       case NONE -> {}
       case BAR -> {
@@ -90,6 +95,7 @@ final class ProgressBar implements AutoCloseable {
         if (due) {
           lastDecile = decile;
           lastDraw = now;
+          printedCount = count;
           err.println(line(fraction, count, now));
           err.flush();
         }
@@ -116,6 +122,10 @@ final class ProgressBar implements AutoCloseable {
 
   @Override
   public void close() {
+    if (mode == Mode.LINES && printedCount >= 0 && printedCount != lastCount) {
+      err.println(line(lastFraction, lastCount, System.nanoTime())); // the final count
+      err.flush();
+    }
     if (mode == Mode.BAR && drawn) {
       err.println();
       err.flush();

@@ -47,7 +47,7 @@ class VimiCommandTest {
     Run r = vimi("memory", "search", "dog", "surfing", "--progress", "lines");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("person surfing").contains("emoji-1f3c4").contains("dog");
-    assertThat(r.err()).contains("Building the embedded emoji memory").contains("100%");
+    assertThat(r.err()).contains("Building the embedded emoji memory").contains("100%").contains("1,911 pairs");
 
     Run again = vimi("memory", "search", "--json", "-k", "2", "cat", "face");
     assertThat(again.err()).doesNotContain("Building");
