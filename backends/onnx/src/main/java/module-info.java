@@ -5,6 +5,7 @@
  */
 module dev.vimi.backend.onnx {
   requires dev.vimi.spi;
+  requires dev.vimi.backend.support;
   requires ai.djl.api;
   requires ai.djl.onnxruntime_engine;
   requires com.microsoft.onnxruntime;

@@ -10,6 +10,7 @@
  */
 module dev.vimi.backend.pytorch {
   requires dev.vimi.spi;
+  requires dev.vimi.backend.support;
   requires ai.djl.api;
   requires ai.djl.pytorch_engine;
   requires org.slf4j;

@@ -1,5 +1,6 @@
 package dev.vimi.backend.onnx;
 
+import dev.vimi.backend.support.DenoiserIo;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;

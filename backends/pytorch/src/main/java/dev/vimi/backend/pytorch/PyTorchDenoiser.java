@@ -1,5 +1,6 @@
 package dev.vimi.backend.pytorch;
 
+import dev.vimi.backend.support.DenoiserIo;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;

@@ -1,5 +1,6 @@
 package dev.vimi.backend.pytorch;
 
+import dev.vimi.backend.support.DjlOffline;
 import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.Denoiser;
 import dev.vimi.spi.DenoiserProvider;

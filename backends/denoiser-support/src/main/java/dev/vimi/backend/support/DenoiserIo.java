@@ -1,4 +1,4 @@
-package dev.vimi.backend.pytorch;
+package dev.vimi.backend.support;
 
 import dev.vimi.spi.BackendException;
 import dev.vimi.spi.DenoiserInput;
@@ -16,7 +16,7 @@ import java.util.Arrays;
  * The engine-independent half of a denoiser backend: what each input role holds for a {@link
  * DenoiserInput}, and the checks on the network's output. Stateless.
  */
-final class DenoiserIo {
+public final class DenoiserIo {
   private DenoiserIo() {}
 
   /**
@@ -24,14 +24,14 @@ final class DenoiserIo {
    * (ONNX Runtime binds it without a copy); the small per-element vectors are heap buffers, which each
    * engine copies once into its own memory.
    */
-  record Values(FloatBuffer data, long[] shape) {
-    int size() {
+  public record Values(FloatBuffer data, long[] shape) {
+    public int size() {
       return data.remaining();
     }
   }
 
   /** Checks that {@code in} fits the stage: video shape, conditioning shape, low-res video present when needed. */
-  static void checkInput(DenoiserSpec spec, DenoiserInput in, boolean needsLowRes, String who) {
+  public static void checkInput(DenoiserSpec spec, DenoiserInput in, boolean needsLowRes, String who) {
     int[] v = spec.videoShape();
     int[] x = in.x().shape();
     if (x[1] != v[0] || x[2] != v[1] || x[3] != v[2] || x[4] != v[3]) {
@@ -54,7 +54,7 @@ final class DenoiserIo {
   }
 
   /** The values fed to an input of {@code role}. Tensor roles share the input tensor's buffer. */
-  static Values values(InputRole role, DenoiserInput in) {
+  public static Values values(InputRole role, DenoiserInput in) {
     int b = in.batch();
     return switch (role) {
       case NOISY_VIDEO -> of(in.x());
@@ -93,7 +93,7 @@ final class DenoiserIo {
   }
 
   /** The values as IEEE half floats (round to nearest even) in a direct native-order byte buffer. */
-  static ByteBuffer toHalf(FloatBuffer src) {
+  public static ByteBuffer toHalf(FloatBuffer src) {
     int n = src.remaining();
     ByteBuffer out = ByteBuffer.allocateDirect(2 * n).order(ByteOrder.nativeOrder());
     ShortBuffer s = out.asShortBuffer();
@@ -104,7 +104,7 @@ final class DenoiserIo {
   }
 
   /** The rank and the fixed dimensions (after the batch) an input of {@code role} must have. */
-  static long[] expectedShape(InputRole role, DenoiserSpec spec) {
+  public static long[] expectedShape(InputRole role, DenoiserSpec spec) {
     return switch (role) {
       case NOISY_VIDEO, LOW_RES_VIDEO -> new long[] {-1, spec.channels(), spec.frames(), spec.height(), spec.width()};
       case CONDITIONING -> new long[] {-1, spec.conditioningLength(), spec.conditioningDim()};
@@ -122,7 +122,7 @@ final class DenoiserIo {
    * @param who names the backend, stage and graph for messages
    * @param checkFinite whether NaN and infinite values are an error
    */
-  static Tensor output(ByteBuffer raw, long[] shape, boolean half, int[] expected, String who, boolean checkFinite) {
+  public static Tensor output(ByteBuffer raw, long[] shape, boolean half, int[] expected, String who, boolean checkFinite) {
     long[] want = Arrays.stream(expected).asLongStream().toArray();
     if (!Arrays.equals(shape, want)) {
       throw new BackendException(
@@ -156,7 +156,7 @@ final class DenoiserIo {
   }
 
   /** "(batch 0, channel 1, frame 2, y 3, x 4)" for a flat index into [B, C, T, H, W]. */
-  static String position(int flat, int[] shape) {
+  public static String position(int flat, int[] shape) {
     String[] names = {"batch", "channel", "frame", "y", "x"};
     int[] idx = new int[shape.length];
     int rest = flat;

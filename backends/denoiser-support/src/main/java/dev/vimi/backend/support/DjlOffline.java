@@ -1,4 +1,4 @@
-package dev.vimi.backend.pytorch;
+package dev.vimi.backend.support;
 
 import dev.vimi.spi.ConfigurationException;
 import org.slf4j.Logger;
@@ -13,14 +13,14 @@ import org.slf4j.LoggerFactory;
  * ai.djl.offline} system property, process-wide. Setting the property once, when it is absent, is the
  * only process-wide change this backend makes.
  */
-final class DjlOffline {
+public final class DjlOffline {
   private static final Logger LOG = LoggerFactory.getLogger(DjlOffline.class);
-  static final String PROPERTY = "ai.djl.offline";
-  static final String ENV = "DJL_OFFLINE";
+  public static final String PROPERTY = "ai.djl.offline";
+  public static final String ENV = "DJL_OFFLINE";
 
   private DjlOffline() {}
 
-  static synchronized void ensure(String owner) {
+  public static synchronized void ensure(String owner) {
     String env = System.getenv(ENV);
     String prop = System.getProperty(PROPERTY);
     String explicit = env != null ? env : prop;

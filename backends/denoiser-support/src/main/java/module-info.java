@@ -1,0 +1,12 @@
+/**
+ * Shared internals of vimi's graph-running denoiser backends (ONNX Runtime, PyTorch): input checks and
+ * binding by role, fp16 conversion, output shape and finiteness checks, and the DJL offline switch.
+ * Exported only to the backends.
+ */
+module dev.vimi.backend.support {
+  requires transitive dev.vimi.spi;
+
+  exports dev.vimi.backend.support to
+      dev.vimi.backend.onnx,
+      dev.vimi.backend.pytorch;
+}
