@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -36,11 +37,12 @@ class ModulePathIT {
     return jars;
   }
 
-  private static String run(Path modulePath, Path config) throws Exception {
+  private static String run(Path modulePath, Path config, String... output) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(
         java, "--module-path", modulePath.toString(), "--add-modules", "ALL-MODULE-PATH",
         "-m", "dev.vimi.sample.host/dev.vimi.sample.host.HostMain", config.toString(), "a red cat"));
+    cmd.addAll(List.of(output));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     p.getOutputStream().close();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("host finished").isTrue();
@@ -61,5 +63,20 @@ class ModulePathIT {
 
     String swapped = run(folder(dir, true), config);
     assertThat(swapped).contains("denoiser=uniform-oracle").contains("generated 4 frames");
+  }
+
+  @Test
+  void theVideoIoPluginOnTheModulePathWritesAnMp4(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("vimi.properties");
+    Path bundle = Path.of(System.getProperty("test.bundle")).toAbsolutePath();
+    Files.writeString(config, "model=" + bundle + "\nretriever=none\nencoder=hashing\nencoder.length=6\nencoder.dim=16\nencoder.truncate=true\n");
+    Path mp4 = dir.resolve("out.mp4");
+
+    String out = run(folder(dir, false), config, mp4.toString());
+
+    assertThat(out).contains("wrote " + mp4);
+    byte[] head = Arrays.copyOf(Files.readAllBytes(mp4), 12);
+    assertThat(new String(head, 4, 4, StandardCharsets.US_ASCII)).as("ISO BMFF box").isEqualTo("ftyp");
+    assertThat(Files.size(mp4)).isGreaterThan(100);
   }
 }
