@@ -170,7 +170,9 @@ public final class EvalCommand implements Runnable {
         return 0;
       }
       Path modelDir = model != null ? model : home.resolve("models/vimi-tiny/bundle");
-      ModelSpec ms = ModelBundle.load(modelDir).spec();
+      ModelSpec full = ModelBundle.load(modelDir).spec();
+      // the measurements read the base-stage video, so the later stages (the upsampler) are not run
+      ModelSpec ms = new ModelSpec(full.name(), full.directory(), List.of(full.stages().get(0)), full.encoder());
       Map<String, String> lucene = new HashMap<>();
       lucene.put(LuceneMemoryConfig.INDEX_DIR, memory.resolve(err, mode).toString());
       lucene.put(LuceneMemoryConfig.K1, Double.toString(memory.k1));
@@ -228,7 +230,7 @@ public final class EvalCommand implements Runnable {
         b.firstFrame(loader.readPixels(ImageRef.of(home.resolve(item.get("first_frame").asText()))));
       }
       if (steps != null) {
-        b.steps(steps);
+        b.steps(steps[0]); // only the base stage runs (a second value, for the upsampler, is not used here)
       }
       if (guidance != null) {
         b.guidance(Guidance.constant(guidance));
@@ -333,7 +335,7 @@ public final class EvalCommand implements Runnable {
         double psnr = l.stream().mapToDouble(Outcome::psnr).filter(d -> !Double.isNaN(d)).average().orElse(Double.NaN);
         double cons = l.stream().mapToDouble(Outcome::consistency).average().orElse(0);
         double fd = l.stream().mapToDouble(Outcome::frameDiff).average().orElse(0);
-        List<Outcome> withRet = l.stream().filter(x -> x.run().retrieval()).toList();
+        List<Outcome> withRet = l.stream().filter(x -> x.run().retrieval() && !x.retrieved().isEmpty()).toList();
         String ret = withRet.isEmpty() ? "-" : pct(withRet.stream().filter(Outcome::retrievedSubject).count(), withRet.size());
         b.append(String.format(Locale.ROOT, "%-26s %4d %9s %7s %11s %10s %12.2f %10.4f %10s%n",
             e.getKey(), n, pct(id, n), pct(mo, n), pct(bg, n), Double.isNaN(psnr) ? "-" : String.format(Locale.ROOT, "%.1f dB", psnr),

@@ -57,6 +57,12 @@ public final class VimiCommand implements Runnable {
     // before the first logger exists: libraries log warnings only, unless --verbose
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    if (!verbose) {
+      // DJL probes for CUDA on every start and warns when a CPU-only machine has none; that is the normal
+      // case here, and asking for --device cuda:N without a GPU is reported by vimi itself in one line
+      System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+      System.setProperty("org.slf4j.simpleLogger.log.ai.djl.onnxruntime.engine.OrtEngine", "error");
+    }
     PrintWriter o = new PrintWriter(out, true, StandardCharsets.UTF_8);
     PrintWriter e = new PrintWriter(err, true, StandardCharsets.UTF_8);
     CommandLine cl = new CommandLine(new VimiCommand());
