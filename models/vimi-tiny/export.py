@@ -54,10 +54,11 @@ def load(raw=False):
     ck = torch.load(os.path.join(tr.CKPT, "base.pt"))
     model = torch.nn.ModuleDict({"encoder": tr.Encoder(), "denoiser": vt.BaseDenoiser(**ck["config"])})
     model.load_state_dict(ck["model"] if raw else ck["ema"])
-    up = vt.Upsampler(**tr.UP_CONFIG)
     up_path = os.path.join(tr.CKPT, "upsampler.pt")
+    up = vt.Upsampler(**tr.UP_CONFIG)
     if os.path.exists(up_path):
         cu = torch.load(up_path)
+        up = vt.Upsampler(**cu["config"])
         up.load_state_dict(cu["model"] if raw else cu["ema"])
     else:
         print("warning: no upsampler checkpoint; exporting an untrained upsampler", file=sys.stderr)
@@ -139,13 +140,13 @@ def export(out_dir, raw=False):
     write_manifest(out_dir, base_state, up_state)
 
 
-def stage(name, h, w, steps, guidance, graphs, extra=None):
+def stage(name, h, w, steps, guidance, graphs, extra=None, sigma_max=80.0):
     s = {
         "name": name,
         "channels": 3, "frames": vt.FRAMES, "height": h, "width": w,
         "fps": 24,
         "output_kind": "edm",
-        "sigma_data": vt.SIGMA_DATA, "sigma_min": 0.002, "sigma_max": 80.0, "rho": 7.0,
+        "sigma_data": vt.SIGMA_DATA, "sigma_min": 0.002, "sigma_max": sigma_max, "rho": 7.0,
         "steps": steps,
         "guidance": {"type": "constant", "scale": guidance},
         "conditioning": {"length": vt.COND_LEN, "dim": vt.COND_DIM},
@@ -169,7 +170,8 @@ def write_manifest(out_dir, base_state, up_state):
                        + " on a 2-core CPU.",
         "stages": [
             stage("base", vt.BASE_H, vt.BASE_W, BASE_STEPS, BASE_GUIDANCE, base_graphs),
-            stage("upsampler", vt.UP_H, vt.UP_W, UP_STEPS, 1.0, up_graphs, {"low_res_resize": "trilinear"}),
+            stage("upsampler", vt.UP_H, vt.UP_W, UP_STEPS, 1.0, up_graphs, {"low_res_resize": "trilinear"},
+                  tr.UP_SIGMA_MAX),
         ],
         "encoder": {
             "provider": "mllm",

@@ -46,12 +46,18 @@ WORK = os.path.join(HERE, "work")
 DATA = os.path.join(WORK, "data")
 CKPT = os.path.join(WORK, "ckpt")
 
-P_MEAN, P_STD, LOGUNIFORM_SHARE = -0.4, 1.4, 0.15
+# noise levels of the training recipe; train.py base --p-mean/--p-std/--log-uniform change them for a run
+P_MEAN, P_STD, LOGUNIFORM_SHARE = 0.0, 1.4, 0.25
 SIGMA_MIN, SIGMA_MAX = 0.002, 80.0
 COND_DROP = 0.10
 
-BASE_CONFIG = dict(d=96, depth=4, heads=4, e=64, mlp=2)
-UP_CONFIG = dict(width=48, depth=4, e=64, s2d=4)
+BASE_CONFIG = dict(d=128, depth=4, heads=4, e=128, mlp=2, c=16, patch=[2, 6, 8])
+UP_CONFIG = dict(width=48, depth=4, e=64, s2d=4, c=16)
+# the upsampler's stage starts from sigma 4, not 80: given the base video, a 72x128 clip at sigma 4 is
+# no more ambiguous than pure noise, so the steps above it would be spent on nothing
+UP_SIGMA_MAX = 4.0
+UP_P_MEAN, UP_P_STD = -0.8, 1.2
+UP_LOWRES_NOISE = 0.25  # the low-res input's corruption: Gaussian noise with a std uniform in [0, this]
 
 
 def log(msg, f=None):
@@ -62,9 +68,12 @@ def log(msg, f=None):
         f.flush()
 
 
-def sample_sigma(n, gen_):
-    ln = torch.randn(n, generator=gen_) * P_STD + P_MEAN
-    uni = torch.rand(n, generator=gen_) * (math.log(SIGMA_MAX) - math.log(SIGMA_MIN)) + math.log(SIGMA_MIN)
+def sample_sigma(n, gen_, p_mean=None, p_std=None, sigma_max=SIGMA_MAX):
+    """P_MEAN, P_STD and LOGUNIFORM_SHARE are module-level, set once by main() from the flags."""
+    p_mean = P_MEAN if p_mean is None else p_mean
+    p_std = P_STD if p_std is None else p_std
+    ln = torch.randn(n, generator=gen_) * p_std + p_mean
+    uni = torch.rand(n, generator=gen_) * (math.log(sigma_max) - math.log(SIGMA_MIN)) + math.log(SIGMA_MIN)
     pick = torch.rand(n, generator=gen_) < LOGUNIFORM_SHARE
     return torch.exp(torch.where(pick, uni, ln))
 
@@ -220,37 +229,51 @@ def train_base(a):
     enc = Encoder()
     den = vt.BaseDenoiser(**BASE_CONFIG)
     model = torch.nn.ModuleDict({"encoder": enc, "denoiser": den})
+    st = np.asarray(prompts.states[::13], dtype=np.float32)
+    enc.fusion.in_mean.copy_(torch.from_numpy(st.mean(0)))
+    enc.fusion.in_std.copy_(torch.from_numpy(np.maximum(st.std(0), 0.05)))
     ema = copy.deepcopy(model).eval()
     for p in ema.parameters():
         p.requires_grad_(False)
-    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, betas=(0.9, 0.99), weight_decay=0.01)
+    opt = torch.optim.AdamW([{"params": list(den.parameters())}, {"params": list(enc.parameters())}],
+                            lr=a.lr, betas=(0.9, 0.99), weight_decay=0.01)
     path = os.path.join(CKPT, "base.pt")
     state = {"step": 0, "seconds": 0.0, "rng": None}
+    logf = open(os.path.join(WORK, "train_base.log"), "a")
     if os.path.exists(path):
         ck = torch.load(path)
+        if ck.get("config") != BASE_CONFIG:
+            raise SystemExit("%s was trained with config %s, not %s: move it away to start afresh"
+                             % (path, ck.get("config"), BASE_CONFIG))
         model.load_state_dict(ck["model"])
         ema.load_state_dict(ck["ema"])
         opt.load_state_dict(ck["opt"])
+        if a.new_schedule:
+            # same weights and optimizer moments, a new time budget with its own stage switch and decay
+            ck["state"]["schedule_start"] = ck["state"]["seconds"]
+            log("continue: new schedule of %.0f min from %.1f min" % (a.minutes, ck["state"]["seconds"] / 60), logf)
         state = ck["state"]
-    logf = open(os.path.join(WORK, "train_base.log"), "a")
     log("base: %d params in the denoiser, %d in the encoder; resuming at step %d, %.1f min"
         % (vt.count_params(den), vt.count_params(enc), state["step"], state["seconds"] / 60), logf)
     rnd = random.Random(a.seed + state["step"])
     g = torch.Generator().manual_seed(a.seed + state["step"])
     budget = a.minutes * 60.0
+    start = state.get("schedule_start", 0.0)
     n = len(specs)
     fps = torch.full((a.batch,), gen.FPS)
     res = torch.tensor([[float(vt.BASE_H), float(vt.BASE_W)]] * a.batch)
     last_save = time.time()
     t_log = time.time()
     losses = []
-    while state["seconds"] < budget:
+    while state["seconds"] - start < budget:
         t0 = time.time()
-        progress = state["seconds"] / budget
+        progress = (state["seconds"] - start) / budget
         stage = 1 if progress < a.stage1 else 2
         lr = lr_at(progress, a.lr)
-        for grp in opt.param_groups:
-            grp["lr"] = lr
+        opt.param_groups[0]["lr"] = lr
+        # the encoder (group 1) stays at its random but informative initialisation until the denoiser has
+        # learned to read it; trained from the first step, it collapsed to a constant the denoiser ignored
+        opt.param_groups[1]["lr"] = 0.0 if progress < a.encoder_frozen else lr * a.encoder_lr
         idx = [rnd.randrange(n) for _ in range(a.batch)]
         keys = [("s1:" if stage == 1 else "s2:") + specs[i]["id"] for i in idx]
         x0 = to_video(np.stack([videos[i] for i in idx]))
@@ -276,11 +299,11 @@ def train_base(a):
         if state["step"] % a.log_every == 0:
             dt = time.time() - t_log
             t_log = time.time()
-            log("step %d stage %d lr %.2e loss %.4f  %.2f s/step  %.1f/%.0f min"
-                % (state["step"], stage, lr, float(np.mean(losses)), dt / a.log_every, state["seconds"] / 60,
-                   a.minutes), logf)
+            log("step %d stage %d lr %.2e loss %.4f  %.2f s/step  %.1f/%.0f min (%.1f min in all)"
+                % (state["step"], stage, lr, float(np.mean(losses)), dt / a.log_every, (state["seconds"] - start) / 60,
+                   a.minutes, state["seconds"] / 60), logf)
             losses = []
-        if time.time() - last_save > a.save_minutes * 60 or state["seconds"] >= budget:
+        if time.time() - last_save > a.save_minutes * 60:
             save(path, {"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "state": state,
                         "config": BASE_CONFIG})
             last_save = time.time()
@@ -308,10 +331,15 @@ def train_upsampler(a):
     state = {"step": 0, "seconds": 0.0}
     if os.path.exists(path):
         ck = torch.load(path)
+        if ck.get("config") != UP_CONFIG:
+            raise SystemExit("%s was trained with config %s, not %s: move it away to start afresh"
+                             % (path, ck.get("config"), UP_CONFIG))
         up.load_state_dict(ck["model"])
         ema.load_state_dict(ck["ema"])
         opt.load_state_dict(ck["opt"])
         state = ck["state"]
+        if a.new_schedule:
+            state["schedule_start"] = state["seconds"]
     logf = open(os.path.join(WORK, "train_upsampler.log"), "a")
     log("upsampler: %d params; resuming at step %d" % (vt.count_params(up), state["step"]), logf)
     rnd = random.Random(a.seed + 7 + state["step"])
@@ -321,9 +349,10 @@ def train_upsampler(a):
     t_log = time.time()
     losses = []
     ct, ch, cw = 8, 36, 64  # training crops (the network is convolutional in space and time)
-    while state["seconds"] < budget:
+    start = state.get("schedule_start", 0.0)
+    while state["seconds"] - start < budget:
         t0 = time.time()
-        lr = lr_at(state["seconds"] / budget, a.lr)
+        lr = lr_at((state["seconds"] - start) / budget, a.lr)
         for grp in opt.param_groups:
             grp["lr"] = lr
         hrs, lows = [], []
@@ -331,6 +360,10 @@ def train_upsampler(a):
             i = rnd.randrange(len(specs))
             hr = to_video(gen.to_uint8(gen.render(specs[i], sprites))[None])
             low = to_video(np.asarray(videos[i])[None])
+            # the base stage's videos are not the clean clips: they keep some noise and blur, so the
+            # upsampler learns on corrupted low-res inputs (noise conditioning augmentation, as in
+            # cascaded diffusion) and cleans them instead of copying their noise up
+            low = low + torch.randn(low.shape, generator=g) * rnd.uniform(0.0, UP_LOWRES_NOISE)
             low = F.interpolate(low, size=(vt.FRAMES, vt.UP_H, vt.UP_W), mode="trilinear", align_corners=False)
             t0c = rnd.randrange(0, vt.FRAMES - ct + 1)
             y0 = rnd.randrange(0, (vt.UP_H - ch) // 4 + 1) * 4
@@ -339,7 +372,7 @@ def train_upsampler(a):
             lows.append(low[:, :, t0c:t0c + ct, y0:y0 + ch, x0:x0 + cw])
         x0v = torch.cat(hrs)
         lowv = torch.cat(lows)
-        sigma = sample_sigma(a.batch, g)
+        sigma = sample_sigma(a.batch, g, UP_P_MEAN, UP_P_STD, UP_SIGMA_MAX)
         s5 = sigma.reshape(-1, 1, 1, 1, 1)
         xn = x0v + torch.randn(x0v.shape, generator=g) * s5
         f = up(xn * vt.c_in(s5), lowv, vt.c_noise(sigma))
@@ -369,6 +402,7 @@ def train_upsampler(a):
 
 
 def main():
+    global P_MEAN, P_STD, LOGUNIFORM_SHARE
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("what", choices=["base", "upsampler"])
     ap.add_argument("--minutes", type=float, default=60.0, help="training-time budget")
@@ -378,9 +412,20 @@ def main():
     ap.add_argument("--ema", type=float, default=0.995)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--encoder-frozen", type=float, default=0.3,
+                    help="fraction of the budget the encoder stays frozen at its initialisation")
+    ap.add_argument("--new-schedule", action="store_true",
+                    help="resume weights and optimizer but start a new --minutes budget (stage switch, lr decay)")
+    ap.add_argument("--encoder-lr", type=float, default=0.3,
+                    help="the encoder's learning rate, after --encoder-frozen, as a fraction of the denoiser's")
+    ap.add_argument("--p-mean", type=float, default=P_MEAN)
+    ap.add_argument("--p-std", type=float, default=P_STD)
+    ap.add_argument("--log-uniform", type=float, default=LOGUNIFORM_SHARE,
+                    help="share of noise levels drawn log-uniformly over [sigma_min, sigma_max]")
     ap.add_argument("--log-every", type=int, default=25)
     ap.add_argument("--save-minutes", type=float, default=3.0)
     a = ap.parse_args()
+    P_MEAN, P_STD, LOGUNIFORM_SHARE = a.p_mean, a.p_std, a.log_uniform
     torch.set_num_threads(a.threads)
     os.makedirs(CKPT, exist_ok=True)
     if a.what == "base":

@@ -5,12 +5,14 @@ Condition encoder (late fusion, as the SDK's `mllm` plugin runs it):
   VisionTower (4x4 patches of a 32x32 image, 2 transformer blocks, pooled to 4x4 = 16 tokens of width 64),
   Projector W (64 -> 128 -> 384, Linear-GELU-Linear), spliced in at the <image> slots,
   FusionNet (384 -> 128, modality and position embeddings, 2 transformer blocks) -> C [L, 128].
-Base denoiser: a factorised space-time transformer over 2x4x4 patches of the 16x36x64 video (8x9x16 =
-  1152 tokens): per block spatial self-attention (per frame), temporal self-attention (per position),
-  cross-attention to [noise, fps, resolution tokens; C] with C's mask, and an MLP; adaptive LayerNorm
-  from the noise/fps/resolution embedding. Output: the raw EDM network F.
+Base denoiser: a convolutional stem and head at full resolution (a U-Net's top level, with a skip)
+  around a factorised space-time transformer over 2x6x8 patches of the 16x36x64 video (8x6x8 = 384
+  tokens): per block spatial self-attention (per frame), temporal self-attention (per position) and an
+  MLP with adaLN-zero from the embedding of (c_noise, fps, resolution, masked mean of C), and
+  cross-attention to [noise, fps, resolution tokens; C] with C's mask. Output: the raw EDM network F.
 Upsampler: a small convolutional network at 72x128 over 4x4 space-to-depth of (noisy video, the base
-  video resized trilinearly), FiLM from the noise level, plus a temporal convolution; output F.
+  video resized trilinearly), FiLM from the noise level, plus a temporal convolution, with a
+  full-resolution stem and head around it (the skip); output F. Its stage samples from sigma_max 4.
 """
 
 import math
@@ -22,7 +24,6 @@ import torch.nn.functional as F
 
 FRAMES, BASE_H, BASE_W = 16, 36, 64
 UP_H, UP_W = 72, 128
-PATCH = (2, 4, 4)
 SIGMA_DATA = 0.5
 LM_DIM = 384
 COND_DIM = 128
@@ -95,6 +96,37 @@ def c_in(sigma, sd=SIGMA_DATA):
 
 def c_noise(sigma):
     return torch.log(sigma) / 4.0 if torch.is_tensor(sigma) else math.log(sigma) / 4.0
+
+
+class LinearDenoisePath(nn.Module):
+    """An adaptive linear denoiser expressed in EDM's F: gate * L(inputs) / c_out(sigma).
+
+    Under EDM preconditioning a network removes small noise only by outputting F ~ -(noise) / c_out, a
+    gain that grows as 1 / sigma; a small network learns that gain slowly (ViMi-tiny's first denoisers
+    left visible noise in every sample). sigma is known exactly from c_noise = ln(sigma) / 4, so this
+    path applies the gain itself: L, a learned 3x3(x3) linear filter of the un-scaled noisy input (and
+    of extra inputs such as the upsampler's low-res video), e.g. local mean minus identity, divided by
+    c_out, and a per-pixel gate from the network's features that turns it off where it does not hold
+    (edges). L starts at zero, so the path starts silent."""
+
+    def __init__(self, channels_in, features, dims=3, sigma_data=SIGMA_DATA):
+        super().__init__()
+        conv = nn.Conv3d if dims == 3 else nn.Conv2d
+        self.sigma_data = sigma_data
+        self.filter = conv(channels_in, 3, 3, padding=1, bias=False)
+        nn.init.zeros_(self.filter.weight)
+        self.gate = conv(features, 3, 1)
+        nn.init.zeros_(self.gate.weight)
+        nn.init.zeros_(self.gate.bias)
+
+    def forward(self, inputs, features, c_noise):
+        """inputs: the noisy input (already multiplied by c_in, as the network receives it) and any
+        extras, concatenated on channels; c_noise broadcastable to inputs."""
+        sigma = torch.exp(4.0 * c_noise)
+        norm = torch.sqrt(sigma * sigma + self.sigma_data ** 2)
+        c_out = sigma * self.sigma_data / norm
+        # the network's input is c_in * x = x / norm: the filter sees x again through norm
+        return torch.sigmoid(self.gate(features)) * self.filter(inputs) * (norm / c_out)
 
 
 def karras(n, sigma_min, sigma_max, rho):
@@ -214,16 +246,22 @@ class FusionNet(nn.Module):
 
     def __init__(self, d_in=LM_DIM, d=COND_DIM, heads=4, depth=2, max_len=COND_LEN):
         super().__init__()
+        # fixed per-dimension standardisation of the LM's states (set from the training data): MiniLM's
+        # states share a large common component that otherwise dominates the fused tokens
+        self.register_buffer("in_mean", torch.zeros(d_in))
+        self.register_buffer("in_std", torch.ones(d_in))
         self.norm_in = nn.LayerNorm(d_in)
         self.inp = nn.Linear(d_in, d)
         self.modality = nn.Embedding(2, d)
+        nn.init.normal_(self.modality.weight, std=0.02)
         self.pos = nn.Parameter(torch.randn(max_len, d) * 0.02)
         self.blocks = nn.ModuleList([Block(d, heads, 2 * d) for _ in range(depth)])
         self.norm = nn.LayerNorm(d)
 
     def forward(self, hidden_states, attention_mask, modality_ids):
         n = hidden_states.shape[1]
-        x = self.inp(self.norm_in(hidden_states)) + self.modality(modality_ids) + self.pos[:n].unsqueeze(0)
+        h = (hidden_states - self.in_mean) / self.in_std
+        x = self.inp(self.norm_in(h)) + self.modality(modality_ids) + self.pos[:n].unsqueeze(0)
         bias = (1.0 - attention_mask.to(x.dtype)).unsqueeze(1).unsqueeze(1) * -1e9
         for blk in self.blocks:
             x = blk(x, bias)
@@ -268,7 +306,7 @@ def fourier(x, n=16, max_freq=64.0):
 
 
 class CondEmbed(nn.Module):
-    """c_noise, fps and resolution -> three tokens [B, 3, d] and a modulation vector [B, e]."""
+    """c_noise, fps and resolution -> three tokens [B, 3, d] and their summed embedding [B, e]."""
 
     def __init__(self, d, e):
         super().__init__()
@@ -283,79 +321,124 @@ class CondEmbed(nn.Module):
         ef = self.fps(fourier(torch.log(fps) / 4.0, max_freq=16.0))
         er = self.res(resolution / 100.0)
         toks = torch.stack([self.tok(en), self.tok(ef), self.tok(er)], dim=1) + self.kind.unsqueeze(0)
-        return toks, F.silu(en + ef + er)
+        return toks, en + ef + er
+
+
+class PlainLayerNorm(nn.Module):
+    """LayerNorm without a learned scale and shift (adaLN supplies them). The unit scale and zero shift
+    are non-persistent buffers, not absent: torch 1.13's ONNX export writes a LayerNormalization node
+    without its scale input otherwise, which ONNX's checker refuses."""
+
+    def __init__(self, d):
+        super().__init__()
+        self.d = d
+        self.register_buffer("one", torch.ones(d), persistent=False)
+        self.register_buffer("zero", torch.zeros(d), persistent=False)
+
+    def forward(self, x):
+        return F.layer_norm(x, (self.d,), self.one, self.zero, 1e-5)
 
 
 class DenoiserBlock(nn.Module):
-    """Spatial attention, temporal attention, cross-attention, MLP (pre-LN), after adding the
-    block's projection of the noise/fps/resolution embedding to every token."""
+    """Spatial attention (per frame), temporal attention (per position) and an MLP, each pre-LN with
+    adaptive LayerNorm (shift, scale) and a gate from the block's embedding (DiT's adaLN-zero), then
+    cross-attention to [noise, fps, resolution tokens; C] with C's mask."""
 
     def __init__(self, d, heads, e, mlp=2):
         super().__init__()
         self.heads = heads
-        self.emb = nn.Linear(e, d)
-        self.ns = nn.LayerNorm(d)
+        self.mod = nn.Linear(e, 9 * d)
+        nn.init.zeros_(self.mod.weight)
+        nn.init.zeros_(self.mod.bias)
+        self.ns = PlainLayerNorm(d)
         self.sa = SelfAttention(d, heads)
-        self.nt = nn.LayerNorm(d)
+        self.nt = PlainLayerNorm(d)
         self.ta = SelfAttention(d, heads)
         self.nc = nn.LayerNorm(d)
         self.cq = nn.Linear(d, d)
         self.ckv = nn.Linear(d, 2 * d)
         self.co = nn.Linear(d, d)
-        self.nm = nn.LayerNorm(d)
+        nn.init.zeros_(self.co.weight)
+        nn.init.zeros_(self.co.bias)
+        self.nm = PlainLayerNorm(d)
         self.mlp = nn.Sequential(nn.Linear(d, mlp * d), nn.GELU(), nn.Linear(mlp * d, d))
 
     def forward(self, x, t, s, ctx, bias, m):
-        """x [B, t*s, d]; ctx [B, M, d]; bias [B, 1, 1, M]; m [B, e]."""
+        """x [B, t*s, d]; ctx [B, M, d]; bias [B, 1, 1, M]; m [B, e] (already through SiLU)."""
         b, n, d = x.shape
-        x = x + self.emb(m).unsqueeze(1)
-        x = x + self.sa(self.ns(x).reshape(b * t, s, d)).reshape(b, n, d)
-        h = self.nt(x).reshape(b, t, s, d).transpose(1, 2).reshape(b * s, t, d)
-        x = x + self.ta(h, short=True).reshape(b, s, t, d).transpose(1, 2).reshape(b, n, d)
+        (sh1, sc1, g1, sh2, sc2, g2, sh3, sc3, g3) = self.mod(m).unsqueeze(1).chunk(9, dim=-1)
+        h = self.ns(x) * (1 + sc1) + sh1
+        x = x + g1 * self.sa(h.reshape(b * t, s, d)).reshape(b, n, d)
+        h = (self.nt(x) * (1 + sc2) + sh2).reshape(b, t, s, d).transpose(1, 2).reshape(b * s, t, d)
+        x = x + g2 * self.ta(h, short=True).reshape(b, s, t, d).transpose(1, 2).reshape(b, n, d)
         k, v = self.ckv(ctx).chunk(2, dim=-1)
         x = x + self.co(attention(self.cq(self.nc(x)), k, v, self.heads, bias))
-        return x + self.mlp(self.nm(x))
+        return x + g3 * self.mlp(self.nm(x) * (1 + sc3) + sh3)
 
 
 class BaseDenoiser(nn.Module):
     """(x [B,3,16,36,64] = c_in * noisy, c_noise [B], context [B,L,128], context_mask [B,L], fps [B],
-    resolution [B,2]) -> F [B,3,16,36,64]."""
+    resolution [B,2]) -> F [B,3,16,36,64].
 
-    def __init__(self, d=128, depth=4, heads=4, e=64, mlp=2, cond_dim=COND_DIM,
+    A U-Net's top level around a factorised space-time transformer: a convolutional stem at full
+    resolution (features of width `c`), patches of `patch` voxels as tokens, transformer blocks with
+    adaLN-zero from the embedding of (c_noise, fps, resolution, masked mean of C) and cross-attention
+    to C, the tokens unpatchified back to width-`c` features, added to the stem's (the skip), and a
+    3-D convolution to F. The skip gives the per-pixel path that removing small noise needs; the
+    transformer carries the layout, motion and the prompt."""
+
+    def __init__(self, d=128, depth=4, heads=4, e=128, mlp=2, c=24, patch=(2, 6, 8), cond_dim=COND_DIM,
                  frames=FRAMES, height=BASE_H, width=BASE_W):
         super().__init__()
-        pt, ph, pw = PATCH
+        pt, ph, pw = patch
+        self.patch_size = tuple(patch)
         self.grid = (frames // pt, height // ph, width // pw)
         self.d = d
-        self.patch = nn.Conv3d(3, d, PATCH, stride=PATCH)
+        self.c = c
+        self.stem = nn.Sequential(nn.Conv3d(3, c, (1, 3, 3), padding=(0, 1, 1)), nn.SiLU(),
+                                  nn.Conv3d(c, c, (1, 3, 3), padding=(0, 1, 1)))
+        self.patch = nn.Conv3d(c, d, self.patch_size, stride=self.patch_size)
         self.pos_t = nn.Parameter(torch.randn(self.grid[0], d) * 0.02)
         self.pos_h = nn.Parameter(torch.randn(self.grid[1], d) * 0.02)
         self.pos_w = nn.Parameter(torch.randn(self.grid[2], d) * 0.02)
         self.cond = CondEmbed(d, e)
+        # the masked mean of C joins the noise/fps/resolution embedding: the direct path for global
+        # attributes of the prompt (background colour, motion), besides cross-attention
+        self.pool = nn.Linear(cond_dim, e)
         self.ctx = nn.Sequential(nn.LayerNorm(cond_dim), nn.Linear(cond_dim, d))
         self.blocks = nn.ModuleList([DenoiserBlock(d, heads, e, mlp) for _ in range(depth)])
-        self.norm_out = nn.LayerNorm(d)
-        self.out = nn.Linear(d, 3 * pt * ph * pw)
+        self.norm_out = PlainLayerNorm(d)
+        self.mod_out = nn.Linear(e, 2 * d)
+        nn.init.zeros_(self.mod_out.weight)
+        nn.init.zeros_(self.mod_out.bias)
+        self.out = nn.Linear(d, c * pt * ph * pw)
         nn.init.zeros_(self.out.weight)
         nn.init.zeros_(self.out.bias)
+        self.head = nn.Conv3d(c, 3, 3, padding=1)
+        self.linear = LinearDenoisePath(3, c)
 
     def forward(self, x, c_noise, context, context_mask, fps, resolution):
         b = x.shape[0]
         gt, gh, gw = self.grid
-        pt, ph, pw = PATCH
-        d = self.d
-        h = self.patch(x).flatten(2).transpose(1, 2)  # [B, gt*gh*gw, d]
+        pt, ph, pw = self.patch_size
+        d, c = self.d, self.c
+        skip = self.stem(x)
+        h = self.patch(skip).flatten(2).transpose(1, 2)  # [B, gt*gh*gw, d]
         pos = (self.pos_t.reshape(gt, 1, 1, d) + self.pos_h.reshape(1, gh, 1, d) + self.pos_w.reshape(1, 1, gw, d))
         h = h + pos.reshape(1, gt * gh * gw, d)
         toks, m = self.cond(c_noise, fps, resolution)
+        pooled = (context * context_mask.unsqueeze(-1)).sum(1) / torch.clamp(context_mask.sum(1, keepdim=True), min=1.0)
+        m = F.silu(m + self.pool(pooled))
         ctx = torch.cat([toks, self.ctx(context)], dim=1)  # [B, 3+L, d]
         full = torch.cat([torch.ones_like(context_mask[:, :3]), context_mask], dim=1)
         bias = ((full - 1.0) * 1e9).reshape(b, 1, 1, -1)
         for blk in self.blocks:
             h = blk(h, gt, gh * gw, ctx, bias, m)
-        h = self.out(self.norm_out(h))  # [B, N, 3*pt*ph*pw]
-        h = h.reshape(b, gt, gh, gw, 3, pt, ph, pw).permute(0, 4, 1, 5, 2, 6, 3, 7)
-        return h.reshape(b, 3, gt * pt, gh * ph, gw * pw)
+        shift, scale = self.mod_out(m).unsqueeze(1).chunk(2, dim=-1)
+        h = self.out(self.norm_out(h) * (1 + scale) + shift)  # [B, N, c*pt*ph*pw]
+        h = h.reshape(b, gt, gh, gw, c, pt, ph, pw).permute(0, 4, 1, 5, 2, 6, 3, 7)
+        h = F.silu(h.reshape(b, c, gt * pt, gh * ph, gw * pw) + skip)
+        return self.head(h) + self.linear(x, h, c_noise.reshape(b, 1, 1, 1, 1))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -386,32 +469,47 @@ class UpBlock(nn.Module):
 
 
 class Upsampler(nn.Module):
-    """(x [B,3,16,72,128] = c_in * noisy, low_res [B,3,16,72,128], c_noise [B]) -> F."""
+    """(x [B,3,16,72,128] = c_in * noisy, low_res [B,3,16,72,128], c_noise [B]) -> F.
 
-    def __init__(self, width=48, depth=4, e=64, s2d=4):
+    Per frame: residual blocks (FiLM from the noise level, a temporal convolution across frames) at
+    4x4 space-to-depth of (noisy video, base video resized trilinearly), back to width-`c` features at
+    full resolution, added to a full-resolution stem over the same inputs (the skip that carries the
+    per-pixel detail the space-to-depth blocks are too narrow for), and a 3x3 convolution to F."""
+
+    def __init__(self, width=48, depth=4, e=64, s2d=4, c=16):
         super().__init__()
         self.s2d = s2d
         cin = 2 * 3 * s2d * s2d
+        self.stem = nn.Sequential(nn.Conv2d(6, c, 3, padding=1), nn.SiLU(), nn.Conv2d(c, c, 3, padding=1))
         self.inp = nn.Conv2d(cin, width, 3, padding=1)
         self.emb = nn.Sequential(nn.Linear(32, e), nn.SiLU(), nn.Linear(e, e), nn.SiLU())
         self.blocks = nn.ModuleList([UpBlock(width, e) for _ in range(depth)])
         self.norm = nn.GroupNorm(8, width)
-        self.out = nn.Conv2d(width, 3 * s2d * s2d, 3, padding=1)
+        self.out = nn.Conv2d(width, c * s2d * s2d, 3, padding=1)
         nn.init.zeros_(self.out.weight)
         nn.init.zeros_(self.out.bias)
+        self.head = nn.Conv2d(c, 3, 3, padding=1)
+        self.linear = LinearDenoisePath(6, c, dims=2)
 
     def forward(self, x, low_res, c_noise):
         b, c, t, h, w = x.shape
         s = self.s2d
-        y = torch.cat([x, low_res], dim=1).transpose(1, 2).reshape(b * t, 2 * c, h, w)
-        y = F.pixel_unshuffle(y, s)
+        full = torch.cat([x, low_res], dim=1).transpose(1, 2).reshape(b * t, 2 * c, h, w)
+        y = F.pixel_unshuffle(full, s)
         m = self.emb(fourier(c_noise))
         m = m.unsqueeze(1).expand(b, t, m.shape[1]).reshape(b * t, m.shape[1])
         y = self.inp(y)
         for blk in self.blocks:
             y = blk(y, m, b, t)
-        y = self.out(F.silu(self.norm(y)))
-        y = F.pixel_shuffle(y, s)
+        y = F.pixel_shuffle(self.out(F.silu(self.norm(y))), s)
+        y = F.silu(y + self.stem(full))
+        cn = c_noise.reshape(b, 1).expand(b, t).reshape(b * t, 1, 1, 1)
+        # the low-res video enters the linear path as it is (it carries no noise to divide out); only the
+        # noisy input is un-scaled by the path's gain, so the low-res half is multiplied back by c_in
+        sigma = torch.exp(4.0 * cn)
+        c_in = 1.0 / torch.sqrt(sigma * sigma + SIGMA_DATA ** 2)
+        lin_in = torch.cat([full[:, :c], full[:, c:] * c_in], dim=1)
+        y = self.head(y) + self.linear(lin_in, y, cn)
         return y.reshape(b, t, c, h, w).transpose(1, 2)
 
 

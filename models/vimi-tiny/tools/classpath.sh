@@ -7,7 +7,7 @@ set -e
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 OUT=$ROOT/models/vimi-tiny/work/classpath
 mkdir -p "$OUT"
-MODS="vimi-spi vimi-api plugins/encoder-mllm plugins/retriever-lucene backends/onnx backends/pytorch plugins/video-io"
+MODS="vimi-spi vimi-api plugins/encoder-mllm plugins/retriever-lucene backends/denoiser-support backends/onnx backends/pytorch plugins/video-io"
 JARS=""
 for m in $MODS; do
   f="$OUT/$(echo "$m" | tr / _).txt"
@@ -17,6 +17,6 @@ for m in $MODS; do
   jar=$(ls "$ROOT/$m"/target/vimi-*-0.1.0-SNAPSHOT.jar 2>/dev/null | grep -v -e sources -e tests | head -1)
   JARS="$JARS:$jar"
 done
-DEPS=$(cat "$OUT"/*.txt | tr ':' '\n' | grep -v '/dev/vimi/' | grep -v slf4j-simple | sort -u | tr '\n' ':')
+DEPS=$(cat "$OUT"/*.txt | tr ':' '\n' | grep -v slf4j-simple | sort -u | tr '\n' ':')
 SIMPLE=$(find "$HOME/.m2/repository/org/slf4j/slf4j-simple" -name 'slf4j-simple-*.jar' | head -1)
 echo "${JARS#:}:$DEPS$SIMPLE"
