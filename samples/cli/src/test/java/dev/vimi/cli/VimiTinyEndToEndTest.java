@@ -11,14 +11,12 @@ import dev.vimi.api.ModelSpec;
 import dev.vimi.api.Plugins;
 import dev.vimi.api.VimiPipeline;
 import dev.vimi.api.model.ModelBundle;
+import dev.vimi.backend.fixtures.VimiTinyReference;
 import dev.vimi.spi.ConditionEncoder;
 import dev.vimi.spi.Conditioning;
 import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.ProviderConfig;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,10 +83,10 @@ class VimiTinyEndToEndTest {
         Plugins.discover().encoders().get(spec.encoder().provider()).create(ProviderConfig.of("encoder", settings))) {
       cond = enc.encode(r.prompt());
     }
-    double condDiff = maxAbsDiff(cond.tokens().toArray(), read(caseDir.resolve("conditioning.f32")));
-    double maskDiff = maxAbsDiff(cond.mask().toArray(), read(caseDir.resolve("conditioning_mask.f32")));
-    double baseDiff = maxAbsDiff(r.stageVideos().get(0).frames().toArray(), read(caseDir.resolve("expected_base.f32")));
-    double diff = maxAbsDiff(r.video().frames().toArray(), read(caseDir.resolve("expected.f32")));
+    double condDiff = VimiTinyReference.maxAbsDiff(cond.tokens().toArray(), VimiTinyReference.read(caseDir.resolve("conditioning.f32")).toArray());
+    double maskDiff = VimiTinyReference.maxAbsDiff(cond.mask().toArray(), VimiTinyReference.read(caseDir.resolve("conditioning_mask.f32")).toArray());
+    double baseDiff = VimiTinyReference.maxAbsDiff(r.stageVideos().get(0).frames().toArray(), VimiTinyReference.read(caseDir.resolve("expected_base.f32")).toArray());
+    double diff = VimiTinyReference.maxAbsDiff(r.video().frames().toArray(), VimiTinyReference.read(caseDir.resolve("expected.f32")).toArray());
     LOG.info("vimi-tiny end to end: conditioning max abs diff {}, base video {}, final video {}", condDiff, baseDiff, diff);
 
     assertThat(cond.tokens().shape()).containsExactly(length, dim);
@@ -96,21 +94,5 @@ class VimiTinyEndToEndTest {
     assertThat(condDiff).isLessThanOrEqualTo(CONDITIONING_TOLERANCE);
     assertThat(baseDiff).isLessThanOrEqualTo(VIDEO_TOLERANCE);
     assertThat(diff).isLessThanOrEqualTo(VIDEO_TOLERANCE);
-  }
-
-  static float[] read(Path file) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
-    float[] v = new float[bytes.length / 4];
-    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-    return v;
-  }
-
-  static double maxAbsDiff(float[] a, float[] b) {
-    assertThat(a).hasSameSizeAs(b);
-    double m = 0;
-    for (int i = 0; i < a.length; i++) {
-      m = Math.max(m, Math.abs((double) a[i] - b[i]));
-    }
-    return m;
   }
 }
