@@ -1,5 +1,6 @@
 package dev.vimi.bench.anserini;
 
+import dev.vimi.bench.shared.Queries;
 import io.anserini.index.IndexCollection;
 import io.anserini.search.ScoredDoc;
 import io.anserini.search.SimpleSearcher;

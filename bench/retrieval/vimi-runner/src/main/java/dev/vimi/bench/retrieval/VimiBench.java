@@ -1,5 +1,6 @@
 package dev.vimi.bench.retrieval;
 
+import dev.vimi.bench.shared.Queries;
 import dev.vimi.memory.formats.IngestJob;
 import dev.vimi.memory.formats.MalformedPolicy;
 import dev.vimi.memory.formats.PairReader;

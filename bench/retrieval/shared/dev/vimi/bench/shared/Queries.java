@@ -1,4 +1,4 @@
-package dev.vimi.bench.retrieval;
+package dev.vimi.bench.shared;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -13,12 +13,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
 
 /**
- * The query loop both sides of the benchmark use (the Anserini runner carries a copy of this file:
- * the two run on different class paths). Two warm-up passes, then PASSES timed passes over all
+ * The query loop both sides of the benchmark use, compiled into each runner from this one source
+ * (bench/retrieval/shared, added as a source root by build-helper-maven-plugin), since the two run on
+ * different class paths and neither may see the other's Lucene. Two warm-up passes, then PASSES timed passes over all
  * queries; THREADS threads take the next query from a shared counter. Reports wall time and the CPU
  * time of the query threads.
  */
-final class Queries {
+public final class Queries {
   private Queries() {}
 
   /**
@@ -27,18 +28,18 @@ final class Queries {
    * @param cpuSeconds CPU time of the query threads together
    * @param checksum hits returned (a sanity check that both sides did the work)
    */
-  record Timing(long queries, double seconds, double cpuSeconds, long checksum) {
-    double qps() {
+  public record Timing(long queries, double seconds, double cpuSeconds, long checksum) {
+    public double qps() {
       return queries / seconds;
     }
 
     /** Queries per second if each thread had a core to itself: robust against other load on the machine. */
-    double cpuQps(int threads) {
+    public double cpuQps(int threads) {
       return queries / (cpuSeconds / threads);
     }
   }
 
-  static List<String[]> read(Path file) throws IOException {
+  public static List<String[]> read(Path file) throws IOException {
     List<String[]> out = new ArrayList<>();
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
       int tab = line.indexOf('\t');
@@ -49,7 +50,7 @@ final class Queries {
     return out;
   }
 
-  static Timing time(List<String[]> queries, int threads, int passes, ToIntFunction<String> search) throws InterruptedException {
+  public static Timing time(List<String[]> queries, int threads, int passes, ToIntFunction<String> search) throws InterruptedException {
     run(queries, threads, 2, search, new AtomicLong()); // warm-up: JIT, page cache
     AtomicLong cpu = new AtomicLong();
     long start = System.nanoTime();
