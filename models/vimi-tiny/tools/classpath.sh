@@ -12,7 +12,7 @@ JARS=""
 for m in $MODS; do
   f="$OUT/$(echo "$m" | tr / _).txt"
   if [ ! -s "$f" ]; then
-    (cd "$ROOT" && mvn -q -o -B dependency:build-classpath -Dmdep.outputFile="$f" -Dmdep.includeScope=runtime -pl "$m" >/dev/null)
+    (cd "$ROOT" && mvn -q -B dependency:build-classpath -Dmdep.outputFile="$f" -Dmdep.includeScope=runtime -pl "$m" >/dev/null)
   fi
   jar=$(ls "$ROOT/$m"/target/vimi-*-0.1.0-SNAPSHOT.jar 2>/dev/null | grep -v -e sources -e tests | head -1)
   JARS="$JARS:$jar"

@@ -50,7 +50,8 @@ public final class EvalCommand implements Runnable {
   /**
    * {@code vimi eval grounding}: generates the videos of an evaluation set (by default ViMi-tiny's,
    * models/vimi-tiny/eval/grounding.json: prompts the model was not trained on) and measures on each
-   * base-stage video whether the generated sprite is the prompt's subject (nearest among 10 candidates
+   * video of the cascade's first stage at least {@value #MEASURED_WIDTH} pixels wide (the evaluation
+   * set's 36x64; the base stage itself when it is that wide) whether the generated sprite is the prompt's subject (nearest among 10 candidates
    * by masked pixel distance), moves as asked (centroid and size track), stands on the asked
    * background colour, and for video prediction how close the first frame is (PSNR); held-out
    * subjects run with retrieval on and off (the paper's ablation in miniature).
@@ -171,8 +172,9 @@ public final class EvalCommand implements Runnable {
       }
       Path modelDir = model != null ? model : home.resolve("models/vimi-tiny/bundle");
       ModelSpec full = ModelBundle.load(modelDir).spec();
-      // the measurements read the base-stage video, so the later stages (the upsampler) are not run
-      ModelSpec ms = new ModelSpec(full.name(), full.directory(), List.of(full.stages().get(0)), full.encoder());
+      // the measurements read the first stage at the evaluation set's resolution; the stages above it are not run
+      int measured = measuredStage(full);
+      ModelSpec ms = new ModelSpec(full.name(), full.directory(), full.stages().subList(0, measured + 1), full.encoder());
       Map<String, String> lucene = new HashMap<>();
       lucene.put(LuceneMemoryConfig.INDEX_DIR, memory.resolve(err, mode).toString());
       lucene.put(LuceneMemoryConfig.K1, Double.toString(memory.k1));
@@ -186,7 +188,7 @@ public final class EvalCommand implements Runnable {
           Run run = runs.get(i);
           GenerationResult r = (run.retrieval() ? on : off).generate(request(run.item(), home, loader, seed + indexOf(runs, run)));
           List<String> retrieved = r.retrieved().stream().map(RetrievedItem::id).toList();
-          outcomes.add(measure(run, r.stageVideos().get(0), retrieved, palette, sprites, loader, home));
+          outcomes.add(measure(run, r.stageVideos().get(measured), retrieved, palette, sprites, loader, home));
           bar.update((i + 1.0) / runs.size(), i + 1);
         }
         bar.close();
@@ -201,6 +203,23 @@ public final class EvalCommand implements Runnable {
         o.println("report: " + report);
       }
       return 0;
+    }
+
+    /** Width of the videos the measurements are made for: the evaluation set's 36x64. */
+    static final int MEASURED_WIDTH = 64;
+
+    /**
+     * The stage whose video is measured: the first at least {@link #MEASURED_WIDTH} wide (a base stage
+     * below the evaluation set's resolution is measured after the cascade has brought it there), else the
+     * last.
+     */
+    static int measuredStage(ModelSpec model) {
+      for (int i = 0; i < model.stages().size(); i++) {
+        if (model.stages().get(i).width() >= MEASURED_WIDTH) {
+          return i;
+        }
+      }
+      return model.stages().size() - 1;
     }
 
     /** The seed of a run: the item's position, so that both retrieval arms of an item share a seed. */
@@ -230,7 +249,7 @@ public final class EvalCommand implements Runnable {
         b.firstFrame(loader.readPixels(ImageRef.of(home.resolve(item.get("first_frame").asText()))));
       }
       if (steps != null) {
-        b.steps(steps[0]); // only the base stage runs (a second value, for the upsampler, is not used here)
+        b.steps(steps);
       }
       if (guidance != null) {
         b.guidance(Guidance.constant(guidance));
@@ -252,7 +271,7 @@ public final class EvalCommand implements Runnable {
       return new Video(dev.vimi.spi.Tensor.of(v, 3, frames, h, w), 24f);
     }
 
-    /** The measurements of one base-stage video. */
+    /** The measurements of one video (of the measured stage). */
     static Outcome measure(
         Run run, Video v, List<String> retrieved, Map<String, int[]> palette, Map<String, GroundingMetrics.Sprite> sprites,
         ImageLoader loader, Path home) {
