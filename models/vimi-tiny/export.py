@@ -1,9 +1,12 @@
 #!/usr/bin/python3
-"""Exports ViMi-tiny's trained weights (the EMA of work/ckpt/base.pt and work/ckpt/upsampler.pt) as the
-SDK's model bundle in models/vimi-tiny/bundle/:
+"""Exports ViMi-tiny's trained weights (the EMA of work/ckpt/base.pt, sr.pt and upsampler.pt) as the SDK's
+model bundle in models/vimi-tiny/bundle/, a three-stage cascade 16x18x32 -> 16x36x64 -> 16x72x128:
 
-  base.onnx / base.pt            base denoiser, inputs (x, c_noise, context, context_mask, fps, resolution)
-  upsampler.onnx / upsampler.pt  2x upsampler, inputs (x, low_res, c_noise)
+  base.onnx / base.pt            base denoiser (18x32), inputs (x, c_noise, context, context_mask, fps, resolution)
+  sr.onnx / sr.pt                2x stage to 36x64, inputs (x, low_res, c_noise)
+  upsampler.onnx / upsampler.pt  2x stage to 72x128, inputs (x, low_res, c_noise); without
+                                 work/ckpt/upsampler.pt, the committed bundle's (trained for the first
+                                 ViMi-tiny, whose base was 36x64) is kept
   vision.onnx                    the encoder's vision tower   pixel_values [1,3,32,32] -> [1,16,64]
   projector.onnx                 the projector W              image_features [1,16,64] -> [1,16,384]
   fusion.onnx                    the late-fusion network      hidden_states [1,n,384], attention_mask, modality_ids -> [1,n,128]
@@ -38,6 +41,7 @@ UP_INPUTS = [("x", "noisy_video"), ("low_res", "low_res_video"), ("c_noise", "c_
 # what `vimi generate` does by default on this model; see README.md for the reasoning
 BASE_STEPS = 24
 BASE_GUIDANCE = 3.0
+SR_STEPS = 8
 UP_STEPS = 6
 
 
@@ -49,21 +53,28 @@ def sha256(path):
     return h.hexdigest()
 
 
+def load_2x(name, raw, fallback=None):
+    """(network, state) of a 2x stage from work/ckpt/NAME.pt, else from the TorchScript file fallback."""
+    path = os.path.join(tr.CKPT, name + ".pt")
+    if os.path.exists(path):
+        ck = vt.load(path, map_location="cpu")
+        net = vt.Upsampler(**ck["config"])
+        net.load_state_dict(ck["model"] if raw else ck["ema"])
+        return net.eval(), ck["state"]
+    if fallback and os.path.exists(fallback):
+        net = vt.Upsampler(**tr.UP_CONFIG)
+        net.load_state_dict(torch.jit.load(fallback).state_dict())
+        return net.eval(), None
+    raise SystemExit("no checkpoint %s: train it first (train.py %s)" % (path, name))
+
+
 def load(raw=False):
-    """(encoder, base, upsampler) in eval mode, from the checkpoints."""
-    ck = torch.load(os.path.join(tr.CKPT, "base.pt"))
-    model = torch.nn.ModuleDict({"encoder": tr.Encoder(), "denoiser": vt.BaseDenoiser(**ck["config"])})
-    model.load_state_dict(ck["model"] if raw else ck["ema"])
-    up_path = os.path.join(tr.CKPT, "upsampler.pt")
-    up = vt.Upsampler(**tr.UP_CONFIG)
-    if os.path.exists(up_path):
-        cu = torch.load(up_path)
-        up = vt.Upsampler(**cu["config"])
-        up.load_state_dict(cu["model"] if raw else cu["ema"])
-    else:
-        print("warning: no upsampler checkpoint; exporting an untrained upsampler", file=sys.stderr)
-    return model["encoder"].eval(), model["denoiser"].eval(), up.eval(), ck["state"], (
-        torch.load(up_path)["state"] if os.path.exists(up_path) else None)
+    """(encoder, base, base config, sr, upsampler, states) in eval mode, from the checkpoints."""
+    enc, base, cfg = tr.load_base(os.path.join(tr.CKPT, "base.pt"), raw)
+    base_state = vt.load(os.path.join(tr.CKPT, "base.pt"), map_location="cpu")["state"]
+    sr, sr_state = load_2x("sr", raw)
+    up, up_state = load_2x("upsampler", raw, os.path.join(HERE, "bundle", "upsampler.pt"))
+    return enc, base, cfg, sr, up, (base_state, sr_state, up_state)
 
 
 def export_onnx(module, args, names, output, path, dynamic):
@@ -77,21 +88,34 @@ def export_onnx(module, args, names, output, path, dynamic):
         raise SystemExit("ONNX export of %s kept inputs %s, expected %s" % (path, got, names))
 
 
-def example_base(b=2):
+def example_base(cfg, b=2):
     g = torch.Generator().manual_seed(3)
-    return (torch.randn(b, 3, vt.FRAMES, vt.BASE_H, vt.BASE_W, generator=g) * 0.5,
+    h, w = cfg["height"], cfg["width"]
+    return (torch.randn(b, 3, cfg["frames"], h, w, generator=g) * 0.5,
             torch.tensor([0.3, -0.5][:b]),
             torch.randn(b, vt.COND_LEN, vt.COND_DIM, generator=g),
             torch.cat([torch.ones(b, 40), torch.zeros(b, vt.COND_LEN - 40)], dim=1),
             torch.full((b,), 24.0),
-            torch.tensor([[36.0, 64.0]] * b))
+            torch.tensor([[float(h), float(w)]] * b))
 
 
-def example_up(b=2):
+def example_up(h, w, b=2):
     g = torch.Generator().manual_seed(4)
-    return (torch.randn(b, 3, vt.FRAMES, vt.UP_H, vt.UP_W, generator=g) * 0.5,
-            torch.clamp(torch.randn(b, 3, vt.FRAMES, vt.UP_H, vt.UP_W, generator=g) * 0.5, -1, 1),
+    return (torch.randn(b, 3, vt.FRAMES, h, w, generator=g) * 0.5,
+            torch.clamp(torch.randn(b, 3, vt.FRAMES, h, w, generator=g) * 0.5, -1, 1),
             torch.tensor([0.1, -0.9][:b]))
+
+
+def export_2x(net, h, w, name, out_dir):
+    exu = example_up(h, w)
+    names_u = [n for n, _ in UP_INPUTS]
+    export_onnx(net, exu, names_u, "out", os.path.join(out_dir, name + ".onnx"),
+                {n: {0: "batch"} for n in names_u + ["out"]})
+    traced_u = torch.jit.trace(net, exu, check_trace=False)
+    traced_u.save(os.path.join(out_dir, name + ".pt"))
+    one_u = tuple(t[:1] for t in exu)
+    if (traced_u(*one_u) - net(*one_u)).abs().max() > 1e-4:
+        raise SystemExit("the traced %s stage does not take batch 1" % name)
 
 
 def graph_entry(file, inputs):
@@ -101,10 +125,10 @@ def graph_entry(file, inputs):
 
 def export(out_dir, raw=False):
     os.makedirs(out_dir, exist_ok=True)
-    enc, base, up, base_state, up_state = load(raw)
+    enc, base, cfg, sr, up, states = load(raw)
     with torch.no_grad():
         # denoisers
-        ex = example_base()
+        ex = example_base(cfg)
         names = [n for n, _ in BASE_INPUTS]
         export_onnx(base, ex, names, "out", os.path.join(out_dir, "base.onnx"),
                     {n: {0: "batch"} for n in names + ["out"]})
@@ -113,15 +137,8 @@ def export(out_dir, raw=False):
         one = tuple(t[:1] for t in ex)
         if (traced(*one) - base(*one)).abs().max() > 1e-4:
             raise SystemExit("the traced base stage does not take batch 1")
-        exu = example_up()
-        names_u = [n for n, _ in UP_INPUTS]
-        export_onnx(up, exu, names_u, "out", os.path.join(out_dir, "upsampler.onnx"),
-                    {n: {0: "batch"} for n in names_u + ["out"]})
-        traced_u = torch.jit.trace(up, exu, check_trace=False)
-        traced_u.save(os.path.join(out_dir, "upsampler.pt"))
-        one_u = tuple(t[:1] for t in exu)
-        if (traced_u(*one_u) - up(*one_u)).abs().max() > 1e-4:
-            raise SystemExit("the traced upsampler does not take batch 1")
+        export_2x(sr, 2 * cfg["height"], 2 * cfg["width"], "sr", out_dir)
+        export_2x(up, 4 * cfg["height"], 4 * cfg["width"], "upsampler", out_dir)
 
         # encoder graphs (batch 1, as the mllm plugin runs them)
         px = torch.randn(1, 3, vt.IMAGE_SIZE, vt.IMAGE_SIZE)
@@ -137,7 +154,7 @@ def export(out_dir, raw=False):
                     os.path.join(out_dir, "fusion.onnx"),
                     {"hidden_states": {1: "n"}, "attention_mask": {1: "n"}, "modality_ids": {1: "n"},
                      "conditioning": {1: "n"}})
-    write_manifest(out_dir, base_state, up_state)
+    write_manifest(out_dir, cfg, states)
 
 
 def stage(name, h, w, steps, guidance, graphs, extra=None, sigma_max=80.0):
@@ -157,21 +174,26 @@ def stage(name, h, w, steps, guidance, graphs, extra=None, sigma_max=80.0):
     return s
 
 
-def write_manifest(out_dir, base_state, up_state):
+def write_manifest(out_dir, cfg, states):
+    base_state, sr_state, up_state = states
     base_graphs = {"onnx": graph_entry("base.onnx", BASE_INPUTS), "pytorch": graph_entry("base.pt", BASE_INPUTS)}
+    sr_graphs = {"onnx": graph_entry("sr.onnx", UP_INPUTS), "pytorch": graph_entry("sr.pt", UP_INPUTS)}
     up_graphs = {"onnx": graph_entry("upsampler.onnx", UP_INPUTS), "pytorch": graph_entry("upsampler.pt", UP_INPUTS)}
-    trained = "base: %d steps (%.0f min)" % (base_state["step"], base_state["seconds"] / 60)
-    if up_state:
-        trained += ", upsampler: %d steps (%.0f min)" % (up_state["step"], up_state["seconds"] / 60)
+    trained = "base: %d clips (%.1f CPU-h)" % (base_state["clips"], base_state["cpu_s"] / 3600)
+    if sr_state:
+        trained += ", sr: %d clips (%.1f CPU-h)" % (sr_state["clips"], sr_state["cpu_s"] / 3600)
+    trained += ", upsampler: " + ("%d steps" % up_state["step"] if up_state else "the first ViMi-tiny's")
     manifest = {
         "schema_version": 1,
         "name": "vimi-tiny",
         "description": "ViMi-tiny: a small ViMi trained on emoji sprites (models/vimi-tiny/README.md); " + trained
                        + " on a 2-core CPU.",
         "stages": [
-            stage("base", vt.BASE_H, vt.BASE_W, BASE_STEPS, BASE_GUIDANCE, base_graphs),
-            stage("upsampler", vt.UP_H, vt.UP_W, UP_STEPS, 1.0, up_graphs, {"low_res_resize": "trilinear"},
+            stage("base", cfg["height"], cfg["width"], BASE_STEPS, BASE_GUIDANCE, base_graphs),
+            stage("sr", 2 * cfg["height"], 2 * cfg["width"], SR_STEPS, 1.0, sr_graphs, {"low_res_resize": "trilinear"},
                   tr.UP_SIGMA_MAX),
+            stage("upsampler", 4 * cfg["height"], 4 * cfg["width"], UP_STEPS, 1.0, up_graphs,
+                  {"low_res_resize": "trilinear"}, tr.UP_SIGMA_MAX),
         ],
         "encoder": {
             "provider": "mllm",

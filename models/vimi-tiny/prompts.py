@@ -14,9 +14,14 @@ knows prompts without retrieved examples (the "retrieval off" arm of the evaluat
 
     /usr/bin/python3 models/vimi-tiny/prompts.py   # writes work/data/prompts.jsonl
 
+Also the evaluation set's prompts (keys "ev:<item id>", and "ev:<item id>:off" for held-out t2v items
+without retrieval), for the quick evaluation the recipe runs at its checkpoints; their retrieved pairs
+come from the same SDK run (augmented.jsonl holds the evaluation prompts too, see README.md).
+
 A prompt is {"key", "stage", "clip", "task", "pieces": [text or null], "images": [ref, ...]}: pieces
 are the text segments in order with null where an image slot is, and images the refs of the slots in
-order: "mem:<path relative to the memory>", "sprite:<path relative to the memory>" or "first_frame".
+order: "mem:<path relative to the memory>", "sprite:<path relative to the memory>", "first_frame" (of
+the clip drawn for the caption) or "file:<path relative to the repository>".
 tools/TextStates.java reads "key" and "pieces".
 """
 
@@ -56,6 +61,28 @@ def predict_pieces(caption):
     return [gen.INSTRUCTIONS["predict"], caption, None], ["first_frame"]
 
 
+def eval_prompts(eval_set, aug, memory, k=2):
+    """The evaluation set's prompts as the SDK's pipeline assembles them (t2v retrieves its default K=2;
+    held-out t2v items also without retrieval), for the recipe's quick evaluation at checkpoints."""
+    out = []
+    for it in json.load(open(eval_set, encoding="utf-8"))["items"]:
+        key = "ev:" + it["id"]
+        if it["task"] == "t2v":
+            p, im = t2v_pieces(it["prompt"], aug[it["id"]]["retrieved"][:k], memory)
+            out.append({"key": key, "stage": 0, "clip": -1, "task": "t2v", "pieces": p, "images": im})
+            if it["group"] == "t2v-held":
+                p, im = t2v_pieces(it["prompt"], [], memory)
+                out.append({"key": key + ":off", "stage": 0, "clip": -1, "task": "t2v", "pieces": p, "images": im})
+        elif it["task"] == "subject":
+            p, im = subject_pieces(it["prompt"], os.path.relpath(os.path.join(gen.REPO, it["images"][0]), memory))
+            out.append({"key": key, "stage": 0, "clip": -1, "task": "subject", "pieces": p, "images": im})
+        else:
+            p, _ = predict_pieces(it["prompt"])
+            out.append({"key": key, "stage": 0, "clip": -1, "task": "predict", "pieces": p,
+                        "images": ["file:" + it["first_frame"]]})
+    return out
+
+
 def build(data_dir, memory, seed=5):
     train = [json.loads(l) for l in open(os.path.join(data_dir, "train.jsonl"), encoding="utf-8")]
     aug = {}
@@ -79,11 +106,11 @@ def build(data_dir, memory, seed=5):
         else:
             p, im = predict_pieces(s["caption"])
         out.append({"key": "s2:" + s["id"], "stage": 2, "clip": i, "task": task, "pieces": p, "images": im})
-    return out
+    return out + eval_prompts(os.path.join(HERE, "eval", "grounding.json"), aug, memory)
 
 
 def main():
-    data_dir = os.path.join(HERE, "work", "data")
+    data_dir = os.path.join(os.environ.get("VIMI_TINY_WORK", os.path.join(HERE, "work")), "data")
     memory = gen.DEFAULT_MEMORY
     prompts = build(data_dir, memory)
     with open(os.path.join(data_dir, "prompts.jsonl"), "w", encoding="utf-8") as f:

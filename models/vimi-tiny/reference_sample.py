@@ -161,8 +161,8 @@ def load_stages(bundle, eager=False):
     specs = manifest["stages"]
     if eager:
         import export as ex
-        _, base, up, _, _ = ex.load()
-        nets = [base, up]
+        _, base, _, sr, up, _ = ex.load()
+        nets = [base, sr, up]
     else:
         nets = [torch.jit.load(os.path.join(bundle, sp["graphs"]["pytorch"]["file"])).eval() for sp in specs]
     out = []

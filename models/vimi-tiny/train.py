@@ -1,29 +1,34 @@
 #!/usr/bin/python3
-"""Trains ViMi-tiny: the condition encoder's vision tower, projector and fusion network together with
-the base denoiser (stage 1: retrieval-augmented pretraining; stage 2: multimodal instruction tuning
-over subject / predict / t2v), then the 2x upsampler. Checkpointed and resumable.
+"""Trains ViMi-tiny's three stages as long, resumable jobs:
 
-Prerequisites (see README.md): work/data from data/generate.py, work/data/augmented.jsonl from the
-SDK's dataset builder, work/data/prompts.jsonl from prompts.py and work/data/text_states.{f16,jsonl}
-from tools/TextStates.java.
+  base   the condition encoder's vision tower, projector and fusion network together with the base
+         denoiser (16 frames at 18x32), on the paper's prompts: retrieval-augmented t2v prompts built by
+         the SDK (pretraining) mixed with the three instruction-tuning tasks (subject, predict, t2v);
+  sr     the 2x super-resolution stage 18x32 -> 36x64 (unconditional but for the noise level);
+  upsampler  the 2x stage 36x64 -> 72x128 (the first ViMi-tiny's, kept; `--init-bundle` starts it from
+         the committed bundle's weights).
 
-    /usr/bin/python3 models/vimi-tiny/train.py base --minutes 60        # resumes from work/ckpt/base.pt
-    /usr/bin/python3 models/vimi-tiny/train.py upsampler --minutes 10   # resumes from work/ckpt/upsampler.pt
+Prerequisites (README.md): work/data from data/generate.py, work/data/augmented.jsonl from the SDK's
+dataset builder, work/data/prompts.jsonl from prompts.py and work/data/text_states.{f16,jsonl} from
+tools/TextStates.java.
 
-Training progress is measured in training time, not steps: the stage switch (at --stage1 of the
-budget) and the cosine learning-rate decay follow the fraction of --minutes spent, so a run on a
-shared or slower machine still goes through both stages and ends with a decayed learning rate. The
-checkpoint holds the elapsed training time, so a resumed run continues the same schedule.
+    /usr/bin/python3 models/vimi-tiny/train.py base --minutes 60      # resumes from work/ckpt/base.pt
+    /usr/bin/python3 models/vimi-tiny/train.py sr --minutes 30        # resumes from work/ckpt/sr.pt
+
+Clips are drawn on the fly: every use of a caption (30,000 of them: subject, motion, speed, background,
+task) renders a fresh trajectory, so the model never sees the same clip twice. A job runs for --minutes
+of this invocation and can be resumed any number of times; progress is counted in clips seen and CPU
+seconds, kept in the checkpoint. Every --eval-minutes the base job saves its checkpoint and runs the quick
+evaluation (quick_eval.py: the pooled probe and sampled clips of the evaluation set), appending one line
+to work/curve.jsonl: the learning curve.
 
 EDM: sigma_data 0.5; the loss is the EDM-weighted denoising loss written on F (weight 1 on
-(F - F_target)^2). Noise levels: 85% log-normal (P_mean -0.4, P_std 1.4) and 15% log-uniform over
-the sampler's whole range [0.002, 80], so that sampling from sigma_max 80 starts on levels the network
-has seen (the EDM image default, P_mean -1.2 and P_std 1.2, trains almost nothing above sigma 10).
-10% of samples get the empty conditioning (all-zero tokens, all-zero mask: what the SDK's encoder
-returns as empty()) for classifier-free guidance.
+(F - F_target)^2). 10% of samples get the empty conditioning (all-zero tokens, all-zero mask: what the
+SDK's encoder returns as empty()) for classifier-free guidance.
 """
 
 import argparse
+import copy
 import json
 import math
 import os
@@ -42,19 +47,23 @@ sys.path.insert(0, os.path.join(HERE, "data"))
 import generate as gen  # noqa: E402
 import vimi_tiny as vt  # noqa: E402
 
-WORK = os.path.join(HERE, "work")
+# everything a run writes or reads that is not committed (VIMI_TINY_WORK moves it, e.g. for a dry run beside a job)
+WORK = os.environ.get("VIMI_TINY_WORK", os.path.join(HERE, "work"))
 DATA = os.path.join(WORK, "data")
 CKPT = os.path.join(WORK, "ckpt")
+CURVE = os.path.join(WORK, "curve.jsonl")
 
-# noise levels of the training recipe; train.py base --p-mean/--p-std/--log-uniform change them for a run
-P_MEAN, P_STD, LOGUNIFORM_SHARE = 0.0, 1.4, 0.25
 SIGMA_MIN, SIGMA_MAX = 0.002, 80.0
 COND_DROP = 0.10
 
-BASE_CONFIG = dict(d=128, depth=4, heads=4, e=128, mlp=2, c=16, patch=[2, 6, 8])
+# the base stage: 16 frames at 18x32 (the 36x64 clip averaged 2x2), patches of 2x3x4 voxels (8x6x8 tokens)
+BASE_CONFIG = dict(d=128, depth=4, heads=4, e=128, mlp=2, c=32, patch=[2, 3, 4], frames=16, height=18, width=32,
+                   pool=4)
+# 18x32 -> 36x64 and 36x64 -> 72x128
+SR_CONFIG = dict(width=48, depth=4, e=64, s2d=2, c=16)
 UP_CONFIG = dict(width=48, depth=4, e=64, s2d=4, c=16)
-# the upsampler's stage starts from sigma 4, not 80: given the base video, a 72x128 clip at sigma 4 is
-# no more ambiguous than pure noise, so the steps above it would be spent on nothing
+# given the low-res video, the 2x stages start from sigma 4: a clip at sigma 4 is no more ambiguous than
+# pure noise next to it, so steps above it would be spent on nothing
 UP_SIGMA_MAX = 4.0
 UP_P_MEAN, UP_P_STD = -0.8, 1.2
 UP_LOWRES_NOISE = 0.25  # the low-res input's corruption: Gaussian noise with a std uniform in [0, this]
@@ -68,31 +77,91 @@ def log(msg, f=None):
         f.flush()
 
 
-def sample_sigma(n, gen_, p_mean=None, p_std=None, sigma_max=SIGMA_MAX):
-    """P_MEAN, P_STD and LOGUNIFORM_SHARE are module-level, set once by main() from the flags."""
-    p_mean = P_MEAN if p_mean is None else p_mean
-    p_std = P_STD if p_std is None else p_std
-    ln = torch.randn(n, generator=gen_) * p_std + p_mean
-    uni = torch.rand(n, generator=gen_) * (math.log(sigma_max) - math.log(SIGMA_MIN)) + math.log(SIGMA_MIN)
-    pick = torch.rand(n, generator=gen_) < LOGUNIFORM_SHARE
-    return torch.exp(torch.where(pick, uni, ln))
+def sample_sigma(n, g, p_mean, p_std, share, sigma_max=SIGMA_MAX):
+    """log-normal (p_mean, p_std) with probability 1 - share, else log-uniform over [SIGMA_MIN, sigma_max]."""
+    dev = g.device
+    ln = torch.randn(n, generator=g, device=dev) * p_std + p_mean
+    uni = torch.rand(n, generator=g, device=dev) * (math.log(sigma_max) - math.log(SIGMA_MIN)) + math.log(SIGMA_MIN)
+    pick = torch.rand(n, generator=g, device=dev) < share
+    return torch.clamp(torch.exp(torch.where(pick, uni, ln)), SIGMA_MIN, sigma_max)
 
 
-def to_video(u8):
-    """uint8 [B, T, H, W, 3] -> float [B, 3, T, H, W] in [-1, 1]."""
-    t = torch.from_numpy(np.ascontiguousarray(u8)).float()
-    return (t / 127.5 - 1.0).permute(0, 4, 1, 2, 3).contiguous()
+def to_video(frames):
+    """float [B, T, H, W, 3] in [0, 1] (numpy) -> [B, 3, T, H, W] in [-1, 1]."""
+    t = torch.from_numpy(np.ascontiguousarray(frames, dtype=np.float32))
+    return (t * 2.0 - 1.0).permute(0, 4, 1, 2, 3).contiguous()
+
+
+def quantise(frames):
+    """What a clip is once stored as 8-bit: the data the SDK's users and the eval set have."""
+    return np.round(np.clip(frames, 0, 1) * 255.0) / 255.0
 
 
 # ------------------------------------------------------------------------------------------------
 # data
 
 
-class Prompts:
-    """The training prompts, their MiniLM states (from the SDK) and their images (preprocessed once)."""
+class Clips:
+    """Training clips rendered on the fly from the captions: a fresh trajectory per draw."""
 
-    def __init__(self, specs, memory):
-        self.specs = specs
+    def __init__(self, memory=gen.DEFAULT_MEMORY):
+        self.specs = [json.loads(l) for l in open(os.path.join(DATA, "train.jsonl"), encoding="utf-8")]
+        self.sprites = gen.SpriteCache(memory)
+
+    def draw(self, i, rnd):
+        """(spec, trajectory, 36x64 clip float [16, 36, 64, 3] in [0, 1])."""
+        spec = self.specs[i]
+        traj = gen.trajectory(spec["motion"], spec["speed"], rnd)
+        clip = quantise(gen.render(spec, self.sprites, vt.BASE_H, vt.BASE_W, trajectory=traj))
+        return spec, traj, clip
+
+    def first_frame(self, spec, traj):
+        """The 72x128 first frame, uint8 RGB (the predict task's image)."""
+        return gen.to_uint8(gen.render(spec, self.sprites, trajectory=traj[:1])[0])
+
+
+class BaseBatches(torch.utils.data.IterableDataset):
+    """Endless training batches of the base stage: (x0 [B, 3, 16, 18, 32], prompt keys, first frames or None).
+    Drawn in the training process (workers=0) or in DataLoader worker processes, each with its own seed."""
+
+    def __init__(self, batch, seed, s1_share, tasks):
+        super().__init__()
+        self.batch = batch
+        self.seed = seed
+        self.s1_share = s1_share
+        self.tasks = tasks  # prompt key -> task
+        self.clips = None
+
+    def __iter__(self):
+        info = torch.utils.data.get_worker_info()
+        wid = info.id if info is not None else 0
+        rnd = random.Random(self.seed * 7919 + wid)
+        if self.clips is None:
+            self.clips = Clips()
+        clips = self.clips
+        while True:
+            drawn = [clips.draw(rnd.randrange(len(clips.specs)), rnd) for _ in range(self.batch)]
+            keys = [mixture_key(spec, rnd, self.s1_share) for spec, _, _ in drawn]
+            firsts = [clips.first_frame(spec, traj) if self.tasks[k] == "predict" else None
+                      for (spec, traj, _), k in zip(drawn, keys)]
+            small = np.stack([half(c) for _, _, c in drawn])  # [B, T, H, W, 3] in [0, 1]
+            bgs = np.stack([np.asarray(gen.BACKGROUNDS[spec["background"]], dtype=np.float32) / 255.0
+                            for spec, _, _ in drawn]).reshape(-1, 1, 1, 1, 3)
+            sprite = (np.abs(small - bgs).sum(-1) > 0.06).astype(np.float32)  # [B, T, H, W]
+            yield to_video(small), keys, firsts, torch.from_numpy(sprite).unsqueeze(1)
+
+
+def half(frames):
+    """2x2 mean in space: [..., 2h, 2w, 3] -> [..., h, w, 3]."""
+    *lead, h, w, c = frames.shape
+    return frames.reshape(*lead, h // 2, 2, w // 2, 2, c).mean(axis=(-4, -2))
+
+
+class Prompts:
+    """The prompts, their MiniLM states (from the SDK) and their images (preprocessed once)."""
+
+    def __init__(self, clips, memory):
+        self.clips = clips
         self.memory = memory
         self.by_key = {}
         with open(os.path.join(DATA, "prompts.jsonl"), encoding="utf-8") as f:
@@ -106,37 +175,34 @@ class Prompts:
                 self.index[r["key"]] = r
         self.states = np.memmap(os.path.join(DATA, "text_states.f16"), dtype=np.float16, mode="r").reshape(-1, vt.LM_DIM)
         self.images = {}
-        self.sprites = gen.SpriteCache(memory)
 
-    def image(self, ref, clip):
-        key = ref if ref != "first_frame" else "first_frame:%d" % clip
-        t = self.images.get(key)
+    def image(self, ref, first_frame=None):
+        if ref == "first_frame":
+            return vt.preprocess_image(np.asarray(first_frame))  # a DataLoader hands numpy arrays over as tensors
+        t = self.images.get(ref)
         if t is None:
-            if ref == "first_frame":
-                frame = gen.to_uint8(gen.render(self.specs[clip], self.sprites)[0])  # the 72x128 first frame
-                arr = frame
-            else:
-                path = ref.split(":", 1)[1]
-                arr = np.asarray(Image.open(os.path.join(self.memory, path)).convert("RGBA"))
+            kind, path = ref.split(":", 1)
+            base = gen.REPO if kind == "file" else self.memory
+            arr = np.asarray(Image.open(os.path.join(base, path)).convert("RGBA" if kind != "file" else "RGB"))
             t = vt.preprocess_image(arr)
-            self.images[key] = t
+            self.images[ref] = t
         return t
 
-    def batch(self, keys):
+    def batch(self, keys, first_frames=None):
         """Everything the encoder needs for a batch: text states per sample, the layout and the images."""
         out = []
         pixels = []
-        for key in keys:
+        for j, key in enumerate(keys):
             p = self.by_key[key]
             r = self.index[key]
             st = torch.from_numpy(np.asarray(self.states[r["offset"]:r["offset"] + r["n"]], dtype=np.float32))
-            layout = []  # ("t", start, count) over st, or ("i", image index in pixels)
-            at = 1  # after [CLS]
-            layout.append(("t", 0, 1))
+            layout = [("t", 0, 1)]  # [CLS]; then ("t", start, count) over st, or ("i", image index in pixels)
+            at = 1
             img_i = 0
             for c in r["counts"]:
                 if c < 0:
-                    pixels.append(self.image(p["images"][img_i], p["clip"]))
+                    ff = first_frames[j] if first_frames is not None else None
+                    pixels.append(self.image(p["images"][img_i], ff))
                     layout.append(("i", len(pixels) - 1))
                     img_i += 1
                 elif c > 0:
@@ -146,6 +212,14 @@ class Prompts:
             assert at + 1 == r["n"], key
             out.append((st, layout))
         return out, (torch.stack(pixels) if pixels else None)
+
+    def encode(self, enc, keys, first_frames=None):
+        samples, pixels = self.batch(keys, first_frames)
+        dev = next(enc.parameters()).device
+        if dev.type != "cpu":
+            samples = [(st.to(dev), lay) for st, lay in samples]
+            pixels = pixels.to(dev) if pixels is not None else None
+        return enc(samples, pixels)
 
 
 class Encoder(torch.nn.Module):
@@ -177,17 +251,18 @@ class Encoder(torch.nn.Module):
         n = max(s.shape[0] for s in seqs)
         if n > length:
             raise ValueError("a prompt needs %d positions, more than L=%d" % (n, length))
-        hs = torch.zeros(b, n, vt.LM_DIM)
+        dev = self.fusion.pos.device
+        hs = torch.nn.utils.rnn.pad_sequence(seqs, batch_first=True)
         am = torch.zeros(b, n, dtype=torch.long)
         mi = torch.zeros(b, n, dtype=torch.long)
         for i, (s, m) in enumerate(zip(seqs, mods)):
-            hs[i, :s.shape[0]] = s
             am[i, :s.shape[0]] = 1
             mi[i, :s.shape[0]] = torch.tensor(m)
-        c = self.fusion(hs, am, mi) * am.unsqueeze(-1).float()
-        cond = torch.zeros(b, length, vt.COND_DIM)
+        am = am.to(dev)
+        c = self.fusion(hs, am, mi.to(dev)) * am.unsqueeze(-1).float()
+        cond = torch.zeros(b, length, vt.COND_DIM, device=dev)
         cond[:, :n] = c
-        mask = torch.zeros(b, length)
+        mask = torch.zeros(b, length, device=dev)
         mask[:, :n] = am.float()
         return cond, mask
 
@@ -209,229 +284,304 @@ def ema_update(ema, model, decay):
             pe.mul_(decay).add_(pm.detach(), alpha=1 - decay)
 
 
-def lr_at(progress, base_lr, warm_frac=0.03):
-    if progress < warm_frac:
-        return base_lr * max(progress / warm_frac, 0.02)
-    p = min(1.0, (progress - warm_frac) / (1 - warm_frac))
-    return base_lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * p)))
+def load_base(path, raw=False):
+    """(encoder, denoiser, config) of a base checkpoint, EMA weights unless raw, in eval mode."""
+    ck = vt.load(path, map_location="cpu")
+    model = torch.nn.ModuleDict({"encoder": Encoder(), "denoiser": vt.BaseDenoiser(**ck["config"])})
+    model.load_state_dict(ck["model"] if raw else ck["ema"])
+    cfg = dict(frames=vt.FRAMES, height=vt.BASE_H, width=vt.BASE_W)
+    cfg.update(ck["config"])
+    return model["encoder"].eval(), model["denoiser"].eval(), cfg
 
 
 # ------------------------------------------------------------------------------------------------
 # base stage
 
 
+def mixture_key(spec, rnd, s1_share):
+    """Stage-1 prompt (retrieval-augmented t2v) or the caption's instruction-tuning task prompt."""
+    return ("s1:" if rnd.random() < s1_share else "s2:") + spec["id"]
+
+
 def train_base(a):
-    import copy
+    import quick_eval as qe
     torch.manual_seed(a.seed)
-    specs = [json.loads(l) for l in open(os.path.join(DATA, "train.jsonl"), encoding="utf-8")]
-    videos = np.load(os.path.join(DATA, "train_base.npy"), mmap_mode="r")
-    prompts = Prompts(specs, gen.DEFAULT_MEMORY)
+    prompts = Prompts(None, gen.DEFAULT_MEMORY)
     enc = Encoder()
-    den = vt.BaseDenoiser(**BASE_CONFIG)
+    cfg = dict(BASE_CONFIG)
+    if a.frame_mod:
+        cfg["frame_mod"] = True
+    if a.joint:
+        cfg["joint"] = True
+    if a.aux > 0:
+        cfg["aux"] = True
+    den = vt.BaseDenoiser(**cfg)
     model = torch.nn.ModuleDict({"encoder": enc, "denoiser": den})
     st = np.asarray(prompts.states[::13], dtype=np.float32)
     enc.fusion.in_mean.copy_(torch.from_numpy(st.mean(0)))
     enc.fusion.in_std.copy_(torch.from_numpy(np.maximum(st.std(0), 0.05)))
+    dev = torch.device(a.device)
+    model.to(dev)
     ema = copy.deepcopy(model).eval()
     for p in ema.parameters():
         p.requires_grad_(False)
     opt = torch.optim.AdamW([{"params": list(den.parameters())}, {"params": list(enc.parameters())}],
                             lr=a.lr, betas=(0.9, 0.99), weight_decay=0.01)
     path = os.path.join(CKPT, "base.pt")
-    state = {"step": 0, "seconds": 0.0, "rng": None}
+    state = {"step": 0, "clips": 0, "cpu_s": 0.0, "seconds": 0.0}
+    os.makedirs(WORK, exist_ok=True)
     logf = open(os.path.join(WORK, "train_base.log"), "a")
     if os.path.exists(path):
-        ck = torch.load(path)
-        if ck.get("config") != BASE_CONFIG:
+        ck = vt.load(path, map_location=dev)
+        old = dict(ck.get("config") or {})
+        if cfg.get("aux") and not old.get("aux"):
+            # the sprite head joins a run under way (a new head; the rest continues as it was)
+            old["aux"] = True
+            log("adding the sprite head (--aux %g) to the run at %d clips" % (a.aux, ck["state"]["clips"]), logf)
+            model.load_state_dict(ck["model"], strict=False)
+            ema.load_state_dict(ck["ema"], strict=False)
+            ema["denoiser"].aux_head.load_state_dict(den.aux_head.state_dict())
+            fresh = torch.optim.AdamW([{"params": list(den.parameters())}, {"params": list(enc.parameters())}],
+                                      lr=a.lr, betas=(0.9, 0.99), weight_decay=0.01)
+            opt = fresh  # the moments of the old parameters restart too (they re-estimate within ~100 steps)
+            ck["state"].setdefault("changes", []).append({"clips": ck["state"]["clips"], "change": "aux %g" % a.aux})
+        else:
+            model.load_state_dict(ck["model"])
+            ema.load_state_dict(ck["ema"])
+            opt.load_state_dict(ck["opt"])
+        if old != cfg:
             raise SystemExit("%s was trained with config %s, not %s: move it away to start afresh"
-                             % (path, ck.get("config"), BASE_CONFIG))
-        model.load_state_dict(ck["model"])
-        ema.load_state_dict(ck["ema"])
-        opt.load_state_dict(ck["opt"])
-        if a.new_schedule:
-            # same weights and optimizer moments, a new time budget with its own stage switch and decay
-            ck["state"]["schedule_start"] = ck["state"]["seconds"]
-            log("continue: new schedule of %.0f min from %.1f min" % (a.minutes, ck["state"]["seconds"] / 60), logf)
+                             % (path, ck.get("config"), cfg))
         state = ck["state"]
-    log("base: %d params in the denoiser, %d in the encoder; resuming at step %d, %.1f min"
-        % (vt.count_params(den), vt.count_params(enc), state["step"], state["seconds"] / 60), logf)
-    rnd = random.Random(a.seed + state["step"])
-    g = torch.Generator().manual_seed(a.seed + state["step"])
-    budget = a.minutes * 60.0
-    start = state.get("schedule_start", 0.0)
-    n = len(specs)
-    fps = torch.full((a.batch,), gen.FPS)
-    res = torch.tensor([[float(vt.BASE_H), float(vt.BASE_W)]] * a.batch)
-    last_save = time.time()
-    t_log = time.time()
+    log("base: %d params in the denoiser, %d in the encoder; at step %d, %d clips, %.2f CPU-h; this run: %.0f min"
+        % (vt.count_params(den), vt.count_params(enc), state["step"], state["clips"], state["cpu_s"] / 3600, a.minutes),
+        logf)
+    g = torch.Generator(device=dev).manual_seed(a.seed * 1000003 + state["step"])
+    b = a.batch
+    fps = torch.full((b,), gen.FPS, device=dev)
+    res = torch.tensor([[float(cfg["height"]), float(cfg["width"])]] * b, device=dev)
+    source = BaseBatches(b, a.seed * 1000003 + state["step"], a.s1_share,
+                         {k: p["task"] for k, p in prompts.by_key.items()})
+    loader_args = dict(num_workers=a.workers, persistent_workers=True, prefetch_factor=4) if a.workers > 0 else {}
+    batches = iter(torch.utils.data.DataLoader(source, batch_size=None, **loader_args))
+    shape = (3, cfg["frames"], cfg["height"], cfg["width"])
+    eval_items = qe.pick_items(a.eval_items)
+    probe_items = qe.pick_items(80)
+    t_end = time.time() + a.minutes * 60.0
+    last_eval = time.time()
     losses = []
-    while state["seconds"] - start < budget:
+    t_log = time.time()
+
+    def checkpoint_and_eval(final=False):
+        save(path, {"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "state": state,
+                    "config": cfg})
         t0 = time.time()
-        progress = (state["seconds"] - start) / budget
-        stage = 1 if progress < a.stage1 else 2
-        lr = lr_at(progress, a.lr)
+        point = {"step": state["step"], "clips": state["clips"], "cpu_h": round(state["cpu_s"] / 3600, 3),
+                 "loss": round(float(np.mean(state.get("recent_losses", [float("nan")]))), 4),
+                 "lr": opt.param_groups[0]["lr"], "time": time.strftime("%Y-%m-%d %H:%M:%S")}
+        e_enc, e_den = ema["encoder"], ema["denoiser"]
+        point.update(qe.probe(e_enc, e_den, prompts, probe_items, shape))
+        point["samples"] = qe.samples(e_enc, e_den, prompts, eval_items, shape)
+        point["eval_s"] = round(time.time() - t0, 1)
+        with open(CURVE, "a") as f:
+            f.write(json.dumps(point) + "\n")
+        s = point["samples"]
+        log("eval @ %d clips (%.2f CPU-h): probe bg %.0f%% motion %.0f%% | samples bg %.0f%% motion %.0f%% id %.0f%% "
+            "noise %.3f | %.0f s" % (state["clips"], state["cpu_s"] / 3600, 100 * point["probe_background"],
+                                     100 * point["probe_motion"], 100 * s["background"], 100 * s["motion"],
+                                     100 * s["identity"], s["border_noise"], point["eval_s"]), logf)
+
+    while time.time() < t_end:
+        c0 = time.process_time()
+        w0 = time.time()
+        warm = min(1.0, (state["step"] + 1) / a.warmup)
+        lr = a.lr * warm
         opt.param_groups[0]["lr"] = lr
-        # the encoder (group 1) stays at its random but informative initialisation until the denoiser has
-        # learned to read it; trained from the first step, it collapsed to a constant the denoiser ignored
-        opt.param_groups[1]["lr"] = 0.0 if progress < a.encoder_frozen else lr * a.encoder_lr
-        idx = [rnd.randrange(n) for _ in range(a.batch)]
-        keys = [("s1:" if stage == 1 else "s2:") + specs[i]["id"] for i in idx]
-        x0 = to_video(np.stack([videos[i] for i in idx]))
-        samples, pixels = prompts.batch(keys)
-        cond, mask = enc(samples, pixels)
-        drop = (torch.rand(a.batch, generator=g) < COND_DROP).float().reshape(-1, 1)
+        # the encoder (group 1) stays at its random but informative initialisation for the first clips, until
+        # the denoiser reads it: trained from the first step, an earlier encoder collapsed to a constant
+        opt.param_groups[1]["lr"] = 0.0 if state["clips"] < a.encoder_frozen else lr * a.encoder_lr
+        x0, keys, firsts, sprite = next(batches)
+        x0 = x0.to(dev, non_blocking=True)
+        sprite = sprite.to(dev, non_blocking=True)
+        cond, mask = prompts.encode(enc, keys, firsts)
+        drop = (torch.rand(b, generator=g, device=dev) < COND_DROP).float().reshape(-1, 1)
         cond = cond * (1 - drop).unsqueeze(-1)
         mask = mask * (1 - drop)
-        sigma = sample_sigma(a.batch, g)
+        sigma = sample_sigma(b, g, a.p_mean, a.p_std, a.log_uniform)
         s5 = sigma.reshape(-1, 1, 1, 1, 1)
-        xn = x0 + torch.randn(x0.shape, generator=g) * s5
-        f = den(xn * vt.c_in(s5), vt.c_noise(sigma), cond, mask, fps, res)
+        xn = x0 + torch.randn(x0.shape, generator=g, device=dev) * s5
+        f, aux = den.forward_aux(xn * vt.c_in(s5), vt.c_noise(sigma), cond, mask, fps, res)
         target = (x0 - vt.c_skip(s5) * xn) / vt.c_out(s5)
         loss = (f - target).pow(2).mean()
+        total = loss
+        if aux is not None:
+            # where the sprite is and what it looks like, from the same features (BCE on the mask; the colour
+            # error on the sprite's pixels only): weight on the sprite without biasing F's head
+            aux_mask = F.binary_cross_entropy_with_logits(aux[:, :1], sprite)
+            aux_rgb = ((aux[:, 1:] - x0).pow(2) * sprite).sum() / (3 * sprite.sum() + 1.0)
+            total = loss + a.aux * (aux_mask + aux_rgb)
+            state["recent_aux"] = (state.get("recent_aux", []) + [float(aux_mask), float(aux_rgb)])[-400:]
         opt.zero_grad(set_to_none=True)
-        loss.backward()
+        total.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         state["step"] += 1
+        state["clips"] += b
         ema_update(ema, model, min(a.ema, (1 + state["step"]) / (10 + state["step"])))
-        state["seconds"] += time.time() - t0
+        state["cpu_s"] += time.process_time() - c0
+        state["seconds"] += time.time() - w0
         losses.append(loss.item())
+        state["recent_losses"] = (state.get("recent_losses", []) + [loss.item()])[-200:]
         if state["step"] % a.log_every == 0:
             dt = time.time() - t_log
             t_log = time.time()
-            log("step %d stage %d lr %.2e loss %.4f  %.2f s/step  %.1f/%.0f min (%.1f min in all)"
-                % (state["step"], stage, lr, float(np.mean(losses)), dt / a.log_every, (state["seconds"] - start) / 60,
-                   a.minutes, state["seconds"] / 60), logf)
+            log("step %d clips %d lr %.2e loss %.4f  %.2f s/step  %.2f CPU-h" % (
+                state["step"], state["clips"], lr, float(np.mean(losses)), dt / a.log_every, state["cpu_s"] / 3600), logf)
             losses = []
-        if time.time() - last_save > a.save_minutes * 60:
-            save(path, {"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "state": state,
-                        "config": BASE_CONFIG})
-            last_save = time.time()
-    save(path, {"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "state": state,
-                "config": BASE_CONFIG})
-    log("base: done at step %d after %.1f min of training" % (state["step"], state["seconds"] / 60), logf)
+        if time.time() - last_eval > a.eval_minutes * 60:
+            checkpoint_and_eval()
+            last_eval = time.time()
+    checkpoint_and_eval(final=True)
+    log("base: stopped at step %d, %d clips, %.2f CPU-h" % (state["step"], state["clips"], state["cpu_s"] / 3600), logf)
 
 
 # ------------------------------------------------------------------------------------------------
-# upsampler
+# the 2x stages
 
 
-def train_upsampler(a):
-    import copy
+def train_2x(a, which):
+    """sr: 18x32 -> 36x64; upsampler: 36x64 -> 72x128. Unconditional but for the noise level."""
     torch.manual_seed(a.seed + 1)
-    specs = [json.loads(l) for l in open(os.path.join(DATA, "train.jsonl"), encoding="utf-8")]
-    videos = np.load(os.path.join(DATA, "train_base.npy"), mmap_mode="r")
-    sprites = gen.SpriteCache(gen.DEFAULT_MEMORY)
-    up = vt.Upsampler(**UP_CONFIG)
-    ema = copy.deepcopy(up).eval()
+    clips = Clips()
+    config = SR_CONFIG if which == "sr" else UP_CONFIG
+    net = vt.Upsampler(**config)
+    if which == "upsampler" and a.init_bundle:
+        net.load_state_dict(torch.jit.load(os.path.join(HERE, "bundle", "upsampler.pt")).state_dict())
+    ema = copy.deepcopy(net).eval()
     for p in ema.parameters():
         p.requires_grad_(False)
-    opt = torch.optim.AdamW(up.parameters(), lr=a.lr, betas=(0.9, 0.99), weight_decay=0.01)
-    path = os.path.join(CKPT, "upsampler.pt")
-    state = {"step": 0, "seconds": 0.0}
+    opt = torch.optim.AdamW(net.parameters(), lr=a.lr, betas=(0.9, 0.99), weight_decay=0.01)
+    path = os.path.join(CKPT, which + ".pt")
+    state = {"step": 0, "clips": 0, "cpu_s": 0.0, "seconds": 0.0}
     if os.path.exists(path):
-        ck = torch.load(path)
-        if ck.get("config") != UP_CONFIG:
+        ck = vt.load(path)
+        if ck.get("config") != config:
             raise SystemExit("%s was trained with config %s, not %s: move it away to start afresh"
-                             % (path, ck.get("config"), UP_CONFIG))
-        up.load_state_dict(ck["model"])
+                             % (path, ck.get("config"), config))
+        net.load_state_dict(ck["model"])
         ema.load_state_dict(ck["ema"])
         opt.load_state_dict(ck["opt"])
         state = ck["state"]
-        if a.new_schedule:
-            state["schedule_start"] = state["seconds"]
-    logf = open(os.path.join(WORK, "train_upsampler.log"), "a")
-    log("upsampler: %d params; resuming at step %d" % (vt.count_params(up), state["step"]), logf)
-    rnd = random.Random(a.seed + 7 + state["step"])
-    g = torch.Generator().manual_seed(a.seed + 7 + state["step"])
-    budget = a.minutes * 60.0
+    logf = open(os.path.join(WORK, "train_%s.log" % which), "a")
+    log("%s: %d params; at step %d, %d clips" % (which, vt.count_params(net), state["step"], state["clips"]), logf)
+    rnd = random.Random(a.seed * 7 + state["step"])
+    g = torch.Generator().manual_seed(a.seed * 7 + state["step"])
+    t_end = time.time() + a.minutes * 60.0
     last_save = time.time()
     t_log = time.time()
     losses = []
-    ct, ch, cw = 8, 36, 64  # training crops (the network is convolutional in space and time)
-    start = state.get("schedule_start", 0.0)
-    while state["seconds"] - start < budget:
-        t0 = time.time()
-        lr = lr_at((state["seconds"] - start) / budget, a.lr)
+    while time.time() < t_end:
+        c0 = time.process_time()
+        w0 = time.time()
+        lr = a.lr * min(1.0, (state["step"] + 1) / a.warmup)
         for grp in opt.param_groups:
             grp["lr"] = lr
         hrs, lows = [], []
         for _ in range(a.batch):
-            i = rnd.randrange(len(specs))
-            hr = to_video(gen.to_uint8(gen.render(specs[i], sprites))[None])
-            low = to_video(np.asarray(videos[i])[None])
-            # the base stage's videos are not the clean clips: they keep some noise and blur, so the
-            # upsampler learns on corrupted low-res inputs (noise conditioning augmentation, as in
-            # cascaded diffusion) and cleans them instead of copying their noise up
+            i = rnd.randrange(len(clips.specs))
+            spec, traj, clip = clips.draw(i, rnd)
+            if which == "sr":
+                hr = to_video(clip[None])
+                low = to_video(quantise(half(clip))[None])
+                crop = None
+            else:
+                hr = to_video(quantise(gen.render(spec, clips.sprites, trajectory=traj))[None])
+                low = to_video(clip[None])
+                crop = (8, 36, 64)  # training crops (the network is convolutional in space and time)
+            # the stage below's videos are not the clean clips: they keep some noise and blur, so the stage learns on
+            # corrupted low-res inputs (noise conditioning augmentation, as in cascaded diffusion) and cleans them
             low = low + torch.randn(low.shape, generator=g) * rnd.uniform(0.0, UP_LOWRES_NOISE)
-            low = F.interpolate(low, size=(vt.FRAMES, vt.UP_H, vt.UP_W), mode="trilinear", align_corners=False)
-            t0c = rnd.randrange(0, vt.FRAMES - ct + 1)
-            y0 = rnd.randrange(0, (vt.UP_H - ch) // 4 + 1) * 4
-            x0 = rnd.randrange(0, (vt.UP_W - cw) // 4 + 1) * 4
-            hrs.append(hr[:, :, t0c:t0c + ct, y0:y0 + ch, x0:x0 + cw])
-            lows.append(low[:, :, t0c:t0c + ct, y0:y0 + ch, x0:x0 + cw])
+            low = F.interpolate(low, size=hr.shape[2:], mode="trilinear", align_corners=False)
+            if crop is not None:
+                ct, ch, cw = crop
+                t0c = rnd.randrange(0, hr.shape[2] - ct + 1)
+                y0 = rnd.randrange(0, (hr.shape[3] - ch) // 4 + 1) * 4
+                x0 = rnd.randrange(0, (hr.shape[4] - cw) // 4 + 1) * 4
+                hr = hr[:, :, t0c:t0c + ct, y0:y0 + ch, x0:x0 + cw]
+                low = low[:, :, t0c:t0c + ct, y0:y0 + ch, x0:x0 + cw]
+            hrs.append(hr)
+            lows.append(low)
         x0v = torch.cat(hrs)
         lowv = torch.cat(lows)
-        sigma = sample_sigma(a.batch, g, UP_P_MEAN, UP_P_STD, UP_SIGMA_MAX)
+        sigma = sample_sigma(a.batch, g, UP_P_MEAN, UP_P_STD, 0.25, UP_SIGMA_MAX)
         s5 = sigma.reshape(-1, 1, 1, 1, 1)
         xn = x0v + torch.randn(x0v.shape, generator=g) * s5
-        f = up(xn * vt.c_in(s5), lowv, vt.c_noise(sigma))
+        f = net(xn * vt.c_in(s5), lowv, vt.c_noise(sigma))
         target = (x0v - vt.c_skip(s5) * xn) / vt.c_out(s5)
         loss = (f - target).pow(2).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(up.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         opt.step()
         state["step"] += 1
-        ema_update(ema, up, min(a.ema, (1 + state["step"]) / (10 + state["step"])))
-        state["seconds"] += time.time() - t0
+        state["clips"] += a.batch
+        ema_update(ema, net, min(a.ema, (1 + state["step"]) / (10 + state["step"])))
+        state["cpu_s"] += time.process_time() - c0
+        state["seconds"] += time.time() - w0
         losses.append(loss.item())
         if state["step"] % a.log_every == 0:
             dt = time.time() - t_log
             t_log = time.time()
-            log("up step %d lr %.2e loss %.4f  %.2f s/step  %.1f/%.0f min"
-                % (state["step"], lr, float(np.mean(losses)), dt / a.log_every, state["seconds"] / 60, a.minutes), logf)
+            log("%s step %d clips %d lr %.2e loss %.4f  %.2f s/step  %.2f CPU-h" % (
+                which, state["step"], state["clips"], lr, float(np.mean(losses)), dt / a.log_every,
+                state["cpu_s"] / 3600), logf)
             losses = []
         if time.time() - last_save > a.save_minutes * 60:
-            save(path, {"model": up.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "state": state,
-                        "config": UP_CONFIG})
+            save(path, {"model": net.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "state": state,
+                        "config": config})
             last_save = time.time()
-    save(path, {"model": up.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "state": state,
-                "config": UP_CONFIG})
-    log("upsampler: done at step %d after %.1f min" % (state["step"], state["seconds"] / 60), logf)
+    save(path, {"model": net.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "state": state,
+                "config": config})
+    log("%s: stopped at step %d, %d clips" % (which, state["step"], state["clips"]), logf)
 
 
 def main():
-    global P_MEAN, P_STD, LOGUNIFORM_SHARE
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["base", "upsampler"])
-    ap.add_argument("--minutes", type=float, default=60.0, help="training-time budget")
-    ap.add_argument("--stage1", type=float, default=0.55, help="fraction of the budget spent in stage 1")
-    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("what", choices=["base", "sr", "upsampler"])
+    ap.add_argument("--minutes", type=float, default=60.0, help="wall-clock time of this run (resumable)")
+    ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=1e-3)
-    ap.add_argument("--ema", type=float, default=0.995)
+    ap.add_argument("--warmup", type=int, default=300, help="steps of linear learning-rate warm-up")
+    ap.add_argument("--ema", type=float, default=0.999)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--encoder-frozen", type=float, default=0.3,
-                    help="fraction of the budget the encoder stays frozen at its initialisation")
-    ap.add_argument("--new-schedule", action="store_true",
-                    help="resume weights and optimizer but start a new --minutes budget (stage switch, lr decay)")
-    ap.add_argument("--encoder-lr", type=float, default=0.3,
-                    help="the encoder's learning rate, after --encoder-frozen, as a fraction of the denoiser's")
-    ap.add_argument("--p-mean", type=float, default=P_MEAN)
-    ap.add_argument("--p-std", type=float, default=P_STD)
-    ap.add_argument("--log-uniform", type=float, default=LOGUNIFORM_SHARE,
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (base: the GPU recipe, gpu/run.sh)")
+    ap.add_argument("--workers", type=int, default=0, help="base: processes drawing the clips (0: the training process)")
+    ap.add_argument("--s1-share", type=float, default=0.35,
+                    help="share of stage-1 prompts (retrieval-augmented t2v) among the instruction-tuning ones")
+    ap.add_argument("--encoder-frozen", type=int, default=16000, help="clips before the encoder starts training")
+    ap.add_argument("--encoder-lr", type=float, default=0.5, help="the encoder's learning rate relative to the denoiser's")
+    ap.add_argument("--p-mean", type=float, default=0.3)
+    ap.add_argument("--p-std", type=float, default=1.4)
+    ap.add_argument("--log-uniform", type=float, default=0.2,
                     help="share of noise levels drawn log-uniformly over [sigma_min, sigma_max]")
-    ap.add_argument("--log-every", type=int, default=25)
-    ap.add_argument("--save-minutes", type=float, default=3.0)
+    ap.add_argument("--eval-minutes", type=float, default=15.0, help="base: checkpoint + quick evaluation interval")
+    ap.add_argument("--eval-items", type=int, default=14, help="base: evaluation items sampled at each checkpoint")
+    ap.add_argument("--joint", action="store_true",
+                    help="base: one attention over space and time with 3-D rotary positions (vimi_tiny.JointAttention)")
+    ap.add_argument("--aux", type=float, default=0.0,
+                    help="base: weight of the training-only sprite head's loss (mask + colours; 0: no such head)")
+    ap.add_argument("--frame-mod", action="store_true", help="base: adaLN per temporal position (vimi_tiny.BaseDenoiser)")
+    ap.add_argument("--init-bundle", action="store_true", help="upsampler: start from the committed bundle's weights")
+    ap.add_argument("--log-every", type=int, default=50)
+    ap.add_argument("--save-minutes", type=float, default=4.0)
     a = ap.parse_args()
-    P_MEAN, P_STD, LOGUNIFORM_SHARE = a.p_mean, a.p_std, a.log_uniform
     torch.set_num_threads(a.threads)
     os.makedirs(CKPT, exist_ok=True)
     if a.what == "base":
         train_base(a)
     else:
-        train_upsampler(a)
+        train_2x(a, a.what)
 
 
 if __name__ == "__main__":

@@ -161,9 +161,10 @@ def attention(q, k, v, heads, bias=None):
 
 
 def short_attention(q, k, v, heads):
-    """Attention over a short sequence (the 8 temporal positions), q/k/v [B, n, D], by broadcasting
+    """Attention over a short sequence (up to 8 temporal positions), q/k/v [B, n, D], by broadcasting
     instead of batched matrix products: on CPU, thousands of 8x8 products cost more in per-matrix
-    overhead than the arithmetic."""
+    overhead than the arithmetic. At 16 positions the broadcast tensors no longer fit in cache and
+    batched products win (measured: 5x slower training step with broadcasting at 16 frames)."""
     b, n, d = q.shape
     hd = d // heads
     q = q.reshape(b, n, 1, heads, hd)
@@ -339,21 +340,88 @@ class PlainLayerNorm(nn.Module):
         return F.layer_norm(x, (self.d,), self.one, self.zero, 1e-5)
 
 
+def rope_tables(grid, head_dim, base=100.0):
+    """3-D rotary position tables for tokens on a (t, h, w) grid in frame-major order: the head's channels
+    split in three even parts rotated by the token's t, h and w index. cos/sin [n, head_dim]."""
+    parts = [head_dim - 2 * (2 * head_dim // 6), 2 * head_dim // 6, 2 * head_dim // 6]
+    gt, gh, gw = grid
+    tt, hh, ww = torch.meshgrid(torch.arange(gt), torch.arange(gh), torch.arange(gw), indexing="ij")
+    angles = []
+    for pos, n in zip((tt, hh, ww), parts):
+        freqs = base ** (-torch.arange(0, n, 2, dtype=torch.float32) / n)  # [n/2]
+        a = pos.reshape(-1, 1).float() * freqs.reshape(1, -1)  # [N, n/2]
+        angles.append(torch.cat([a, a], dim=1))  # rotate-half layout
+    ang = torch.cat(angles, dim=1)
+    return torch.cos(ang), torch.sin(ang), parts
+
+
+def apply_rope(x, cos, sin, parts):
+    """x [B, heads, N, hd] rotated per part (rotate-half within each part)."""
+    out = []
+    start = 0
+    for n in parts:
+        xp = x[..., start:start + n]
+        half_ = n // 2
+        rot = torch.cat([-xp[..., half_:], xp[..., :half_]], dim=-1)
+        out.append(xp * cos[:, start:start + n] + rot * sin[:, start:start + n])
+        start += n
+    return torch.cat(out, dim=-1)
+
+
+class JointAttention(nn.Module):
+    """Self-attention over all the clip's tokens at once (space and time), with 3-D rotary positions: the
+    score between two tokens depends on their offset in (t, h, w), so "the sprite moved by (dt, dx)" is the
+    same pattern wherever it happens (factorised attention, spatial then temporal at the same place, cannot
+    look at where a moving sprite went)."""
+
+    def __init__(self, d, heads, grid):
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(d, 3 * d)
+        self.o = nn.Linear(d, d)
+        cos, sin, parts = rope_tables(grid, d // heads)
+        self.parts = parts
+        self.register_buffer("cos", cos, persistent=False)
+        self.register_buffer("sin", sin, persistent=False)
+
+    def forward(self, x):
+        b, n, d = x.shape
+        hd = d // self.heads
+        q, k, v = self.qkv(x).reshape(b, n, 3, self.heads, hd).permute(2, 0, 3, 1, 4)  # [3, B, heads, N, hd]
+        q = apply_rope(q, self.cos, self.sin, self.parts)
+        k = apply_rope(k, self.cos, self.sin, self.parts)
+        att = torch.softmax(torch.matmul(q, k.transpose(2, 3)) * (1.0 / math.sqrt(hd)), dim=-1)
+        return self.o(torch.matmul(att, v).transpose(1, 2).reshape(b, n, d))
+
+
+def per_token(mod, t, s):
+    """Modulation [B, D] (one for the clip) or [B, t, D] (one per temporal position) -> broadcastable to the
+    tokens [B, t*s, D] (frame-major order)."""
+    if mod.dim() == 2:
+        return mod.unsqueeze(1)
+    b, _, dd = mod.shape
+    return mod.unsqueeze(2).expand(b, t, s, dd).reshape(b, t * s, dd)
+
+
 class DenoiserBlock(nn.Module):
     """Spatial attention (per frame), temporal attention (per position) and an MLP, each pre-LN with
     adaptive LayerNorm (shift, scale) and a gate from the block's embedding (DiT's adaLN-zero), then
     cross-attention to [noise, fps, resolution tokens; C] with C's mask."""
 
-    def __init__(self, d, heads, e, mlp=2):
+    def __init__(self, d, heads, e, mlp=2, joint_grid=None):
         super().__init__()
         self.heads = heads
+        # joint_grid: one attention over space and time with 3-D rotary positions (JointAttention) instead
+        # of spatial then temporal attention
+        self.joint = JointAttention(d, heads, joint_grid) if joint_grid else None
         self.mod = nn.Linear(e, 9 * d)
         nn.init.zeros_(self.mod.weight)
         nn.init.zeros_(self.mod.bias)
         self.ns = PlainLayerNorm(d)
-        self.sa = SelfAttention(d, heads)
-        self.nt = PlainLayerNorm(d)
-        self.ta = SelfAttention(d, heads)
+        if self.joint is None:
+            self.sa = SelfAttention(d, heads)
+            self.nt = PlainLayerNorm(d)
+            self.ta = SelfAttention(d, heads)
         self.nc = nn.LayerNorm(d)
         self.cq = nn.Linear(d, d)
         self.ckv = nn.Linear(d, 2 * d)
@@ -364,13 +432,17 @@ class DenoiserBlock(nn.Module):
         self.mlp = nn.Sequential(nn.Linear(d, mlp * d), nn.GELU(), nn.Linear(mlp * d, d))
 
     def forward(self, x, t, s, ctx, bias, m):
-        """x [B, t*s, d]; ctx [B, M, d]; bias [B, 1, 1, M]; m [B, e] (already through SiLU)."""
+        """x [B, t*s, d]; ctx [B, M, d]; bias [B, 1, 1, M]; m [B, e] or per frame [B, t, e] (already through
+        SiLU)."""
         b, n, d = x.shape
-        (sh1, sc1, g1, sh2, sc2, g2, sh3, sc3, g3) = self.mod(m).unsqueeze(1).chunk(9, dim=-1)
+        (sh1, sc1, g1, sh2, sc2, g2, sh3, sc3, g3) = per_token(self.mod(m), t, s).chunk(9, dim=-1)
         h = self.ns(x) * (1 + sc1) + sh1
-        x = x + g1 * self.sa(h.reshape(b * t, s, d)).reshape(b, n, d)
-        h = (self.nt(x) * (1 + sc2) + sh2).reshape(b, t, s, d).transpose(1, 2).reshape(b * s, t, d)
-        x = x + g2 * self.ta(h, short=True).reshape(b, s, t, d).transpose(1, 2).reshape(b, n, d)
+        if self.joint is not None:
+            x = x + g1 * self.joint(h)
+        else:
+            x = x + g1 * self.sa(h.reshape(b * t, s, d)).reshape(b, n, d)
+            h = (self.nt(x) * (1 + sc2) + sh2).reshape(b, t, s, d).transpose(1, 2).reshape(b * s, t, d)
+            x = x + g2 * self.ta(h, short=t <= 8).reshape(b, s, t, d).transpose(1, 2).reshape(b, n, d)
         k, v = self.ckv(ctx).chunk(2, dim=-1)
         x = x + self.co(attention(self.cq(self.nc(x)), k, v, self.heads, bias))
         return x + g3 * self.mlp(self.nm(x) * (1 + sc3) + sh3)
@@ -388,7 +460,7 @@ class BaseDenoiser(nn.Module):
     transformer carries the layout, motion and the prompt."""
 
     def __init__(self, d=128, depth=4, heads=4, e=128, mlp=2, c=24, patch=(2, 6, 8), cond_dim=COND_DIM,
-                 frames=FRAMES, height=BASE_H, width=BASE_W):
+                 frames=FRAMES, height=BASE_H, width=BASE_W, pool=0, frame_mod=False, joint=False, aux=False):
         super().__init__()
         pt, ph, pw = patch
         self.patch_size = tuple(patch)
@@ -402,11 +474,32 @@ class BaseDenoiser(nn.Module):
         self.pos_h = nn.Parameter(torch.randn(self.grid[1], d) * 0.02)
         self.pos_w = nn.Parameter(torch.randn(self.grid[2], d) * 0.02)
         self.cond = CondEmbed(d, e)
-        # the masked mean of C joins the noise/fps/resolution embedding: the direct path for global
-        # attributes of the prompt (background colour, motion), besides cross-attention
-        self.pool = nn.Linear(cond_dim, e)
+        # a summary of C joins the noise/fps/resolution embedding that drives adaLN: the direct path for
+        # global attributes of the prompt (background colour, motion, the subject's look), besides
+        # cross-attention. pool=0: the masked mean of C (the first ViMi-tiny); pool=P: attention pooling
+        # with P learned queries, each free to find one thing (the motion words, the colour word, the
+        # subject's image tokens) that a mean over ~85 positions dilutes to a few percent
+        self.n_pool = pool
+        if pool:
+            self.pool_q = nn.Parameter(torch.randn(pool, d) * 0.02)
+            self.pool_norm = nn.LayerNorm(cond_dim)
+            self.pool_k = nn.Linear(cond_dim, d)
+            self.pool_v = nn.Linear(cond_dim, d)
+            self.pool = nn.Linear(pool * d, e)
+        else:
+            self.pool = nn.Linear(cond_dim, e)
         self.ctx = nn.Sequential(nn.LayerNorm(cond_dim), nn.Linear(cond_dim, d))
-        self.blocks = nn.ModuleList([DenoiserBlock(d, heads, e, mlp) for _ in range(depth)])
+        # frame_mod: adaLN from an embedding per temporal position, the clip's embedding mixed with the
+        # position's, so that what the prompt says can modulate frame t differently from frame t' (where the
+        # sprite is at time t: the motion); the mixer's last layer starts at zero (the clip's embedding alone)
+        self.frame_mod = frame_mod
+        if frame_mod:
+            self.time_emb = nn.Parameter(torch.randn(self.grid[0], e) * 0.02)
+            self.frame_mix = nn.Sequential(nn.Linear(2 * e, e), nn.SiLU(), nn.Linear(e, e))
+            nn.init.zeros_(self.frame_mix[2].weight)
+            nn.init.zeros_(self.frame_mix[2].bias)
+        self.blocks = nn.ModuleList([DenoiserBlock(d, heads, e, mlp, self.grid if joint else None)
+                                     for _ in range(depth)])
         self.norm_out = PlainLayerNorm(d)
         self.mod_out = nn.Linear(e, 2 * d)
         nn.init.zeros_(self.mod_out.weight)
@@ -416,8 +509,32 @@ class BaseDenoiser(nn.Module):
         nn.init.zeros_(self.out.bias)
         self.head = nn.Conv3d(c, 3, 3, padding=1)
         self.linear = LinearDenoisePath(3, c)
+        # aux: a training-only head on the same features, predicting where the clean clip's sprite is (a mask
+        # logit) and its colours there. Its loss puts weight on the sprite's few pixels without biasing F: F's
+        # own head is still trained on the unweighted EDM loss, whose optimum is the conditional mean. Not in
+        # the exported graphs (forward returns F; forward_aux returns both).
+        if aux:
+            self.aux_head = nn.Conv3d(c, 4, 3, padding=1)
+
+    def summary(self, context, context_mask):
+        """C [B, L, cond_dim] with its mask [B, L] -> [B, pool * d] (or [B, cond_dim]: the masked mean).
+        An empty conditioning (all-zero mask) gives zeros either way."""
+        if not self.n_pool:
+            return (context * context_mask.unsqueeze(-1)).sum(1) / torch.clamp(context_mask.sum(1, keepdim=True), min=1.0)
+        b = context.shape[0]
+        h = self.pool_norm(context)
+        k = self.pool_k(h)  # [B, L, d]
+        v = self.pool_v(h)
+        att = torch.matmul(self.pool_q.unsqueeze(0), k.transpose(1, 2)) * (1.0 / math.sqrt(self.d))  # [B, P, L]
+        att = att + ((context_mask - 1.0) * 1e9).unsqueeze(1)
+        att = torch.softmax(att, dim=-1) * torch.clamp(context_mask.sum(1), max=1.0).reshape(b, 1, 1)
+        return torch.matmul(att, v).reshape(b, -1)
 
     def forward(self, x, c_noise, context, context_mask, fps, resolution):
+        return self.forward_aux(x, c_noise, context, context_mask, fps, resolution)[0]
+
+    def forward_aux(self, x, c_noise, context, context_mask, fps, resolution):
+        """(F, aux [B, 4, T, H, W] or None): aux is the sprite-mask logit and the sprite's colours."""
         b = x.shape[0]
         gt, gh, gw = self.grid
         pt, ph, pw = self.patch_size
@@ -427,18 +544,23 @@ class BaseDenoiser(nn.Module):
         pos = (self.pos_t.reshape(gt, 1, 1, d) + self.pos_h.reshape(1, gh, 1, d) + self.pos_w.reshape(1, 1, gw, d))
         h = h + pos.reshape(1, gt * gh * gw, d)
         toks, m = self.cond(c_noise, fps, resolution)
-        pooled = (context * context_mask.unsqueeze(-1)).sum(1) / torch.clamp(context_mask.sum(1, keepdim=True), min=1.0)
-        m = F.silu(m + self.pool(pooled))
+        m = m + self.pool(self.summary(context, context_mask))
+        if self.frame_mod:
+            mt = m.unsqueeze(1).expand(b, gt, m.shape[1])
+            te = self.time_emb.unsqueeze(0).expand(b, gt, m.shape[1])
+            m = mt + self.frame_mix(torch.cat([mt, te], dim=-1))
+        m = F.silu(m)
         ctx = torch.cat([toks, self.ctx(context)], dim=1)  # [B, 3+L, d]
         full = torch.cat([torch.ones_like(context_mask[:, :3]), context_mask], dim=1)
         bias = ((full - 1.0) * 1e9).reshape(b, 1, 1, -1)
         for blk in self.blocks:
             h = blk(h, gt, gh * gw, ctx, bias, m)
-        shift, scale = self.mod_out(m).unsqueeze(1).chunk(2, dim=-1)
+        shift, scale = per_token(self.mod_out(m), gt, gh * gw).chunk(2, dim=-1)
         h = self.out(self.norm_out(h) * (1 + scale) + shift)  # [B, N, c*pt*ph*pw]
         h = h.reshape(b, gt, gh, gw, c, pt, ph, pw).permute(0, 4, 1, 5, 2, 6, 3, 7)
         h = F.silu(h.reshape(b, c, gt * pt, gh * ph, gw * pw) + skip)
-        return self.head(h) + self.linear(x, h, c_noise.reshape(b, 1, 1, 1, 1))
+        out = self.head(h) + self.linear(x, h, c_noise.reshape(b, 1, 1, 1, 1))
+        return out, (self.aux_head(h) if hasattr(self, "aux_head") and self.training else None)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -511,6 +633,15 @@ class Upsampler(nn.Module):
         lin_in = torch.cat([full[:, :c], full[:, c:] * c_in], dim=1)
         y = self.head(y) + self.linear(lin_in, y, cn)
         return y.reshape(b, t, c, h, w).transpose(1, 2)
+
+
+def load(path, map_location=None):
+    """torch.load of this recipe's own files (checkpoints hold the optimizer state and the run's bookkeeping),
+    on PyTorch 1.13 (Debian) as on 2.x, where weights_only became the default."""
+    try:
+        return torch.load(path, map_location=map_location, weights_only=False)
+    except TypeError:
+        return torch.load(path, map_location=map_location)
 
 
 def count_params(m):

@@ -223,12 +223,14 @@ class SpriteCache:
         return hit
 
 
-def render(spec, sprites, h=HR_H, w=HR_W):
-    """float32 [16, h, w, 3] in [0, 1]; spec's trajectory is in HR pixels, scaled to (h, w)."""
+def render(spec, sprites, h=HR_H, w=HR_W, trajectory=None):
+    """float32 [T, h, w, 3] in [0, 1] (T: the trajectory's length, 16 for a clip); the trajectory (spec's
+    unless given) is in HR pixels, scaled to (h, w)."""
     scale = h / HR_H
+    traj = spec["trajectory"] if trajectory is None else trajectory
     bg = np.array(BACKGROUNDS[spec["background"]], dtype=np.float32) / 255.0
-    out = np.empty((FRAMES, h, w, 3), dtype=np.float32)
-    for t, (cx, cy, size) in enumerate(spec["trajectory"]):
+    out = np.empty((len(traj), h, w, 3), dtype=np.float32)
+    for t, (cx, cy, size) in enumerate(traj):
         frame = out[t]
         frame[:] = bg
         s = max(2, int(round(size * scale)))
@@ -315,7 +317,7 @@ def pick_task(rnd):
     return TASK_MIX[-1][0]
 
 
-def build(memory, out, seed, n_train, n_test_seen, n_test_held):
+def build(memory, out, seed, n_train, n_test_seen, n_test_held, train_videos=False):
     os.makedirs(out, exist_ok=True)
     train_subjects, held_subjects = select_subjects(memory, seed)
     with open(os.path.join(out, "subjects.json"), "w", encoding="utf-8") as f:
@@ -358,6 +360,8 @@ def build(memory, out, seed, n_train, n_test_seen, n_test_held):
         with open(os.path.join(out, name + ".jsonl"), "w", encoding="utf-8") as f:
             for s in specs:
                 f.write(json.dumps(s, ensure_ascii=False) + "\n")
+        if name == "train" and not train_videos:
+            continue  # the recipe renders training clips on the fly, with a fresh trajectory each time
         arr = np.lib.format.open_memmap(os.path.join(out, name + "_base.npy"), mode="w+", dtype=np.uint8,
                                         shape=(len(specs), FRAMES, BASE_H, BASE_W, 3))
         for j, s in enumerate(specs):
@@ -375,12 +379,16 @@ def main():
     ap.add_argument("--memory", default=DEFAULT_MEMORY, help="the emoji memory folder (pairs.jsonl + images/)")
     ap.add_argument("--out", default=os.path.join(HERE, "..", "work", "data"))
     ap.add_argument("--seed", type=int, default=20240611)
-    ap.add_argument("--train", type=int, default=6000, help="training clips")
+    ap.add_argument("--train", type=int, default=30000,
+                    help="training captions (each a subject, motion, speed, background and task; the recipe draws a"
+                         " fresh trajectory for a caption every time it uses it)")
+    ap.add_argument("--train-videos", action="store_true",
+                    help="also write train_base.npy (one fixed 36x64 clip per caption)")
     ap.add_argument("--test-seen", type=int, default=120, help="evaluation clips of training subjects")
     ap.add_argument("--test-held", type=int, default=120, help="evaluation clips of held-out subjects")
     a = ap.parse_args()
     tr, ho, train, test = build(os.path.abspath(a.memory), os.path.abspath(a.out), a.seed, a.train, a.test_seen,
-                                a.test_held)
+                                a.test_held, a.train_videos)
     print("subjects: %d train, %d held out; clips: %d train, %d test -> %s"
           % (len(tr), len(ho), len(train), len(test), os.path.abspath(a.out)))
 

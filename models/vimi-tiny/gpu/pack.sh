@@ -1,0 +1,15 @@
+#!/bin/sh
+# Builds, here, what the GPU recipe (gpu/run.sh) needs beside the working tree: the carry, 26 MB in
+# models/vimi-tiny/work/gpu/ (git-ignored; pass it as the device tool's carry):
+#   minilm.pt            MiniLM's int8 ONNX graph and vocabulary as plain tensors (gpu/minilm.py pack)
+#   augmented.jsonl.xz   the SDK's BM25 retrieval for the training captions (tools/Augment.java), with
+#                        the repository root written as @REPO@
+# Needs a built SDK (tools/classpath.sh) and work/data/augmented.jsonl (README.md, "Training").
+set -e
+M=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=$(cd "$M/../.." && pwd)
+mkdir -p "$M/work/gpu"
+/usr/bin/python3 "$M/gpu/minilm.py" pack "$M/work/gpu/minilm.pt"
+sed "s#$ROOT#@REPO@#g" "$M/work/data/augmented.jsonl" | xz -T1 -9 > "$M/work/gpu/augmented.jsonl.xz"
+/usr/bin/python3 "$M/gpu/minilm.py" check "$M/work/gpu/minilm.pt" 40 || true
+du -ch "$M/work/gpu"/* | tail -1

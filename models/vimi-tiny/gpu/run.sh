@@ -1,0 +1,31 @@
+#!/bin/sh
+# ViMi-tiny's base stage on a GPU machine (PyTorch with CUDA, no JDK, no network), in one run:
+#   data (data/generate.py), prompts (prompts.py over the carried SDK retrieval), MiniLM states
+#   (gpu/states.py: the same int8 graph the SDK runs, on the GPU), then train.py base at batch 256 with
+#   clips drawn by worker processes, checkpointed and evaluated (quick_eval) every few minutes.
+# Everything it writes lands in $OUT (or work/gpu-out): base.pt (resumable here: copy it to work/ckpt/),
+# curve.jsonl, the logs.
+#   device tool: carry models/vimi-tiny/work/gpu (gpu/pack.sh builds it), then
+#   sh models/vimi-tiny/gpu/run.sh     [MINUTES=9 BATCH=256 LR=2e-3 WORKERS=12 DEVICE=cuda CAPTIONS=30000]
+# Dry run here (CPU, a few captions): DEVICE=cpu CAPTIONS=100 BATCH=4 WORKERS=1 MINUTES=0.5 EVAL_MINUTES=0.3 sh ...
+set -e
+M=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=$(cd "$M/../.." && pwd)
+OUT=${OUT:-$M/work/gpu-out}
+PY=${PY:-python3}
+export VIMI_TINY_WORK=${VIMI_TINY_WORK:-$M/work/gpu-run}
+mkdir -p "$OUT" "$VIMI_TINY_WORK/data"
+T0=$(date +%s)
+$PY -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), torch.cuda.get_device_name(0) if torch.cuda.is_available() else '')" | tee "$OUT/device.txt"
+$PY "$M/data/generate.py" --out "$VIMI_TINY_WORK/data" --train "${CAPTIONS:-30000}"
+xz -dc "$M/work/gpu/augmented.jsonl.xz" | sed "s#@REPO@#$ROOT#g" > "$VIMI_TINY_WORK/data/augmented.jsonl"
+$PY "$M/prompts.py"
+$PY "$M/gpu/states.py" "$M/work/gpu/minilm.pt" --device "${DEVICE:-cuda}" 2>&1 | tail -2 | tee "$OUT/states.txt"
+echo "data ready after $(( $(date +%s) - T0 )) s" | tee -a "$OUT/states.txt"
+# resume from a carried checkpoint when there is one
+if [ -f "$M/work/gpu/base.pt" ]; then mkdir -p "$VIMI_TINY_WORK/ckpt"; cp "$M/work/gpu/base.pt" "$VIMI_TINY_WORK/ckpt/base.pt"; fi
+$PY "$M/train.py" base --device "${DEVICE:-cuda}" --batch "${BATCH:-256}" --lr "${LR:-2e-3}" --warmup 100 \
+  --workers "${WORKERS:-12}" --threads 4 --minutes "${MINUTES:-9}" --eval-minutes "${EVAL_MINUTES:-3}" \
+  --eval-items 80 --encoder-frozen 50000 --log-every 20 2>&1 | tee "$OUT/train.out" | grep -v Warning || true
+cp "$VIMI_TINY_WORK/ckpt/base.pt" "$VIMI_TINY_WORK/curve.jsonl" "$VIMI_TINY_WORK/train_base.log" "$OUT/" 2>/dev/null || true
+echo "done after $(( $(date +%s) - T0 )) s; outputs in $OUT" | tee -a "$OUT/states.txt"
