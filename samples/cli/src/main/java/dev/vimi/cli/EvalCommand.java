@@ -104,7 +104,21 @@ public final class EvalCommand implements Runnable {
     Path oracle;
 
     /** One evaluation run: an item under one retrieval setting. */
-    record Run(String arm, JsonNode item, boolean retrieval) {}
+    record Run(String arm, JsonNode item, boolean retrieval, int k) {
+      Run(String arm, JsonNode item, boolean retrieval) {
+        this(arm, item, retrieval, -1);
+      }
+    }
+
+    @Option(
+        names = "--ablation-k",
+        paramLabel = "K[,K...]",
+        split = ",",
+        description = {
+          "The retrieval ablation instead of the groups: every text-to-video item (seen and held-out subjects)",
+          "once per K retrieved pairs, e.g. --ablation-k 0,1,2 (the paper's claim: retrieval helps)."
+        })
+    int[] ablationK;
 
     /** What one run measured. */
     record Outcome(
@@ -142,12 +156,25 @@ public final class EvalCommand implements Runnable {
 
       List<Run> runs = new ArrayList<>();
       Map<String, Integer> taken = new HashMap<>();
+      if (ablationK != null) {
+        for (int k : ablationK) {
+          if (k < 0 || k > 64) {
+            throw new InvalidInputException("ablation-k", "--ablation-k takes counts in [0, 64] but got " + k);
+          }
+        }
+      }
       for (JsonNode item : doc.get("items")) {
         String group = item.get("group").asText();
         if (taken.merge(group, 1, Integer::sum) > perGroup) {
           continue;
         }
-        if (group.equals("t2v-held")) {
+        if (ablationK != null) {
+          if (group.startsWith("t2v-")) {
+            for (int k : ablationK) {
+              runs.add(new Run(group + ", K=" + k, item, k > 0, k));
+            }
+          }
+        } else if (group.equals("t2v-held")) {
           runs.add(new Run("t2v-held, retrieval on", item, true));
           runs.add(new Run("t2v-held, retrieval off", item, false));
         } else if (group.equals("t2v-seen")) {
@@ -186,7 +213,8 @@ public final class EvalCommand implements Runnable {
         ProgressBar bar = new ProgressBar(err, mode, "eval grounding", "videos");
         for (int i = 0; i < runs.size(); i++) {
           Run run = runs.get(i);
-          GenerationResult r = (run.retrieval() ? on : off).generate(request(run.item(), home, loader, seed + indexOf(runs, run)));
+          GenerationResult r =
+              (run.retrieval() ? on : off).generate(request(run.item(), home, loader, seed + indexOf(runs, run), run.k()));
           List<String> retrieved = r.retrieved().stream().map(RetrievedItem::id).toList();
           outcomes.add(measure(run, r.stageVideos().get(measured), retrieved, palette, sprites, loader, home));
           bar.update((i + 1.0) / runs.size(), i + 1);
@@ -238,7 +266,7 @@ public final class EvalCommand implements Runnable {
       return k;
     }
 
-    private GenerationRequest request(JsonNode item, Path home, ImageLoader loader, long s) {
+    private GenerationRequest request(JsonNode item, Path home, ImageLoader loader, long s, int k) {
       List<ImageRef> images = new ArrayList<>();
       if (item.has("images")) {
         item.get("images").forEach(p -> images.add(loader.readPixels(ImageRef.of(home.resolve(p.asText())))));
@@ -250,6 +278,9 @@ public final class EvalCommand implements Runnable {
       }
       if (steps != null) {
         b.steps(steps);
+      }
+      if (k > 0) {
+        b.retrievalK(k);
       }
       if (guidance != null) {
         b.guidance(Guidance.constant(guidance));
