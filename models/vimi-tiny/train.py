@@ -353,6 +353,11 @@ def train_base(a):
             raise SystemExit("%s was trained with config %s, not %s: move it away to start afresh"
                              % (path, ck.get("config"), cfg))
         state = ck["state"]
+    recipe = {k: getattr(a, k) for k in ("batch", "lr", "p_mean", "p_std", "log_uniform", "s1_share", "aux", "encoder_lr",
+                                         "encoder_frozen", "ema", "device")}
+    runs = state.setdefault("runs", [])
+    if not runs or runs[-1]["recipe"] != recipe:
+        runs.append({"clips": state["clips"], "recipe": recipe, "time": time.strftime("%Y-%m-%d %H:%M:%S")})
     log("base: %d params in the denoiser, %d in the encoder; at step %d, %d clips, %.2f CPU-h; this run: %.0f min"
         % (vt.count_params(den), vt.count_params(enc), state["step"], state["clips"], state["cpu_s"] / 3600, a.minutes),
         logf)
@@ -377,6 +382,7 @@ def train_base(a):
                     "config": cfg})
         t0 = time.time()
         point = {"step": state["step"], "clips": state["clips"], "cpu_h": round(state["cpu_s"] / 3600, 3),
+                 "recipe": recipe, "config": cfg,
                  "loss": round(float(np.mean(state.get("recent_losses", [float("nan")]))), 4),
                  "lr": opt.param_groups[0]["lr"], "time": time.strftime("%Y-%m-%d %H:%M:%S")}
         e_enc, e_den = ema["encoder"], ema["denoiser"]
@@ -435,8 +441,13 @@ def train_base(a):
         if state["step"] % a.log_every == 0:
             dt = time.time() - t_log
             t_log = time.time()
-            log("step %d clips %d lr %.2e loss %.4f  %.2f s/step  %.2f CPU-h" % (
-                state["step"], state["clips"], lr, float(np.mean(losses)), dt / a.log_every, state["cpu_s"] / 3600), logf)
+            aux_txt = ""
+            if state.get("recent_aux"):
+                ra = state["recent_aux"][-2 * a.log_every:]
+                aux_txt = "  aux mask %.4f rgb %.4f" % (float(np.mean(ra[0::2])), float(np.mean(ra[1::2])))
+            log("step %d clips %d lr %.2e loss %.4f%s  %.2f s/step  %.2f CPU-h" % (
+                state["step"], state["clips"], lr, float(np.mean(losses)), aux_txt, dt / a.log_every,
+                state["cpu_s"] / 3600), logf)
             losses = []
         if time.time() - last_eval > a.eval_minutes * 60:
             checkpoint_and_eval()

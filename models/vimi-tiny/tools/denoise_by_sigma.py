@@ -37,7 +37,7 @@ def main():
     enc, den, cfg = tr.load_base(a.ckpt, raw=a.raw)
     prompts = tr.Prompts(None, gen.DEFAULT_MEMORY)
     src = tr.BaseBatches(a.batch, 12345, 0.35, {k: p["task"] for k, p in prompts.by_key.items()})
-    x0, keys, firsts = next(iter(src))
+    x0, keys, firsts, _ = next(iter(src))
     b = a.batch
     fps = torch.full((b,), gen.FPS)
     res = torch.tensor([[float(cfg["height"]), float(cfg["width"])]] * b)
