@@ -69,7 +69,6 @@ done
 log "compiling the kit's program"
 "$jdk/bin/javac" --release 21 -nowarn -cp "$CARRY/lib/*" -d "$STAGE/classes" $(find "$ROOT/bench/gpu/src" -name '*.java')
 "$jdk/bin/jar" --create --file "$CARRY/kit.jar" -C "$STAGE/classes" .
-cp "$ROOT/bench/gpu/log.properties" "$CARRY/" 2>/dev/null || true
 
 # The JDK modules the class-path jars touch on the pytorch path (jdeps cannot resolve these modular and
 # multi-release jars together; the dry run of run-gpu.sh checks the list by running the whole path):
