@@ -8,6 +8,7 @@ import dev.vimi.spi.DenoiserSpec;
 import dev.vimi.spi.InputRole;
 import dev.vimi.spi.OutputKind;
 import dev.vimi.spi.Tensor;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -105,7 +106,8 @@ public final class DenoiserContract implements AutoCloseable {
         new Check("batch elements are independent (a batch equals its elements evaluated alone)", this::batchIndependent),
         new Check("concurrent evaluations agree with a sequential one", this::concurrent),
         new Check("the output depends on the conditioning", this::conditioning),
-        new Check("maxBatch() is at least 1", this::maxBatch));
+        new Check("maxBatch() is at least 1", this::maxBatch),
+        new Check("evaluateInto writes what evaluate returns, at [0, size) of the buffer only", this::evaluateInto));
   }
 
   private void shapeAndFinite() throws Exception {
@@ -177,6 +179,32 @@ public final class DenoiserContract implements AutoCloseable {
 
   private void maxBatch() throws Exception {
     assertThat(denoiser().maxBatch()).isGreaterThanOrEqualTo(1);
+  }
+
+  private void evaluateInto() throws Exception {
+    Denoiser d = denoiser();
+    int b = Math.min(2, d.maxBatch());
+    DenoiserInput in = input(d.spec(), b == 2 ? new float[] {2f, 0.5f} : new float[] {2f}, seed, 0);
+    float[] expected = d.evaluate(in).toArray();
+    int n = expected.length;
+    // a direct buffer (what the core passes) and a heap one, each with room to spare and a position and
+    // limit that the call must neither use nor change
+    for (FloatBuffer out : new FloatBuffer[] {Tensor.allocate(n + 5), FloatBuffer.allocate(n + 5)}) {
+      for (int i = 0; i < n + 5; i++) {
+        out.put(i, -7f);
+      }
+      out.position(3).limit(4);
+      d.evaluateInto(in, out);
+      FloatBuffer all = out.duplicate().clear();
+      float[] got = new float[n];
+      all.get(0, got);
+      assertThat(got).as("evaluateInto vs evaluate, %s buffer%s", out.isDirect() ? "direct" : "heap", why()).isEqualTo(expected);
+      for (int i = n; i < n + 5; i++) {
+        assertThat(all.get(i)).as("value %d after the output%s", i, why()).isEqualTo(-7f);
+      }
+      assertThat(out.position()).isEqualTo(3);
+      assertThat(out.limit()).isEqualTo(4);
+    }
   }
 
   static double maxAbsDiff(float[] a, float[] b) {

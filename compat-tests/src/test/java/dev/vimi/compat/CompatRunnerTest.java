@@ -15,6 +15,6 @@ class CompatRunnerTest {
         .contains("in-memory", "hashing", "gaussian-oracle", "mixture-oracle");
     assertThat(reports).allSatisfy(r -> assertThat(r.failures()).as(r.toString()).isEmpty());
     assertThat(reports).filteredOn(r -> r.provider().equals("gaussian-oracle")).singleElement()
-        .satisfies(r -> assertThat(r.passed()).isEqualTo(6));
+        .satisfies(r -> assertThat(r.passed()).isEqualTo(7));
   }
 }

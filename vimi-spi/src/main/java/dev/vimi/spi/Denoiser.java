@@ -1,5 +1,8 @@
 package dev.vimi.spi;
 
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
 /**
  * One network evaluation of a video denoiser: {@code F(c_in * x, c_noise, C, fps, resolution)}. The
  * sampler's arithmetic (preconditioning, schedule, guidance, Heun steps) lives in the core; a
@@ -32,6 +35,50 @@ public interface Denoiser extends AutoCloseable {
    * @throws BackendException if the network fails
    */
   Tensor evaluate(DenoiserInput input);
+
+  /**
+   * Runs the network and writes its output into a buffer the caller owns, so that a caller that
+   * evaluates at every sampler step can reuse one buffer instead of receiving a new tensor each
+   * time. The values are those {@link #evaluate} returns, bit for bit.
+   *
+   * <p>The default calls {@link #evaluate} and copies. A backend that can have its engine write into
+   * {@code out} directly (the {@code onnx} backend does, when {@code out} is a direct buffer in
+   * native byte order such as {@link Tensor#allocate} returns) overrides it.
+   *
+   * @param out receives the output, shape {@code [B, C, T, H, W]} of {@code input.x()} in row-major
+   *     order, at indices {@code [0, input.x().size())}; its position, limit and the values after
+   *     them are left alone. The denoiser writes it only during the call and keeps no reference;
+   *     concurrent calls need buffers of their own.
+   * @throws InvalidInputException if {@code out} is read-only or holds fewer than {@code
+   *     input.x().size()} values
+   * @throws BackendException if the network fails, or returns a shape other than the input's
+   */
+  default void evaluateInto(DenoiserInput input, FloatBuffer out) {
+    checkOutputBuffer(input, out);
+    Tensor t = evaluate(input);
+    if (!Arrays.equals(t.shape(), input.x().shape())) {
+      throw new BackendException(
+          "denoiser of stage '" + spec().stage() + "' returned shape " + Arrays.toString(t.shape())
+              + " but the input video has shape " + Arrays.toString(input.x().shape())
+              + "; check the graph's output name and the stage's frames/height/width in the model manifest");
+    }
+    out.duplicate().clear().put(0, t.buffer(), 0, t.size());
+  }
+
+  /**
+   * Checks that {@code out} can take the output for {@code input} ({@link #evaluateInto}'s
+   * precondition), for implementations that override it.
+   */
+  static void checkOutputBuffer(DenoiserInput input, FloatBuffer out) {
+    if (out.isReadOnly()) {
+      throw new InvalidInputException("out", "the output buffer is read-only");
+    }
+    if (out.capacity() < input.x().size()) {
+      throw new InvalidInputException(
+          "out", "the output buffer holds " + out.capacity() + " values but the output " + input.x() + " needs "
+              + input.x().size());
+    }
+  }
 
   /** Releases native memory and sessions. Idempotent. */
   @Override

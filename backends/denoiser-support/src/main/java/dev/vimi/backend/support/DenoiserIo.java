@@ -123,6 +123,21 @@ public final class DenoiserIo {
    * @param checkFinite whether NaN and infinite values are an error
    */
   public static Tensor output(ByteBuffer raw, long[] shape, boolean half, int[] expected, String who, boolean checkFinite) {
+    FloatBuffer dst = Tensor.allocate(size(expected));
+    outputInto(raw, shape, half, expected, dst, who, checkFinite);
+    return Tensor.wrap(dst, expected);
+  }
+
+  /**
+   * Copies a network output into {@code dst} at indices {@code [0, n)} (position and limit unchanged)
+   * after checking that it has the input's shape, then that it holds only finite values.
+   *
+   * @param raw the output's bytes in native order, float32 or (if {@code half}) float16
+   * @param who names the backend, stage and graph for messages
+   * @param checkFinite whether NaN and infinite values are an error
+   */
+  public static void outputInto(
+      ByteBuffer raw, long[] shape, boolean half, int[] expected, FloatBuffer dst, String who, boolean checkFinite) {
     long[] want = Arrays.stream(expected).asLongStream().toArray();
     if (!Arrays.equals(shape, want)) {
       throw new BackendException(
@@ -130,29 +145,56 @@ public final class DenoiserIo {
               + Arrays.toString(expected) + "; a denoiser graph must return a tensor of its input's shape (check the "
               + "graph's output name in the manifest and how the graph was exported)");
     }
-    int n = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
+    int n = size(expected);
     ByteBuffer src = raw.duplicate().order(ByteOrder.nativeOrder());
-    FloatBuffer dst = Tensor.allocate(n);
     if (half) {
       ShortBuffer s = src.asShortBuffer();
       for (int i = 0; i < n; i++) {
         dst.put(i, Float.float16ToFloat(s.get(i)));
       }
     } else {
-      dst.put(src.asFloatBuffer().limit(n));
-      dst.flip();
+      dst.put(0, src.asFloatBuffer(), 0, n);
     }
-    dst.position(0).limit(n);
-    for (int i = 0; checkFinite && i < n; i++) {
-      float f = dst.get(i);
+    if (checkFinite) {
+      checkFinite(dst.slice(0, n), expected, half, who);
+    }
+  }
+
+  private static int size(int[] shape) {
+    int n = 1;
+    for (int d : shape) {
+      n = Math.multiplyExact(n, d);
+    }
+    return n;
+  }
+
+  /**
+   * Throws a {@link BackendException} naming the first NaN or infinite value of a network output and
+   * its position in {@code shape}.
+   *
+   * @param values the output, from index 0 to its limit; not modified (nor its position)
+   * @param half whether the graph computed it in float16 (said in the message: fp16 overflows early)
+   */
+  public static void checkFinite(FloatBuffer values, int[] shape, boolean half, String who) {
+    int n = values.limit();
+    // one branch-free pass: an all-ones exponent (NaN or infinity) carries into the sign bit when
+    // 2^23 is added to it, any other exponent does not; the index is searched only when one is found
+    int carry = 0;
+    for (int i = 0; i < n; i++) {
+      carry |= (Float.floatToRawIntBits(values.get(i)) & 0x7f800000) + 0x00800000;
+    }
+    if (carry >= 0) {
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      float f = values.get(i);
       if (!Float.isFinite(f)) {
         throw new BackendException(
-            who + ": the network returned " + f + " at flat index " + i + " " + position(i, expected)
+            who + ": the network returned " + f + " at flat index " + i + " " + position(i, shape)
                 + "; the graph is broken or its inputs are out of range"
                 + (half ? " (an fp16 graph overflows beyond 65504)" : ""));
       }
     }
-    return Tensor.wrap(dst, expected);
   }
 
   /** "(batch 0, channel 1, frame 2, y 3, x 4)" for a flat index into [B, C, T, H, W]. */

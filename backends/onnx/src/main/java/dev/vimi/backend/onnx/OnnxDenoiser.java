@@ -1,19 +1,11 @@
 package dev.vimi.backend.onnx;
 
 import dev.vimi.backend.support.DenoiserIo;
-import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.onnxruntime.engine.OrtNDManager;
-import ai.djl.onnxruntime.engine.OrtSymbolBlock;
-import ai.djl.training.ParameterStore;
 import ai.djl.util.cuda.CudaUtils;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
@@ -35,17 +27,25 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A denoiser running one ONNX graph in an ONNX Runtime session through DJL's OnnxRuntime engine.
+ * A denoiser running one ONNX graph in an ONNX Runtime session. DJL's OnnxRuntime engine is started
+ * (it owns the process's ONNX Runtime environment), but every call goes straight to {@link
+ * OrtSession#run}: the video and the conditioning are bound from the input tensors' direct buffers
+ * without a copy, the small per-element inputs from scratch buffers that calls reuse, and on graphs
+ * whose output shape is static after the batch axis the network writes its output straight into the
+ * caller's buffer (a pinned output: the returned tensor's for {@link #evaluate}, the caller's own for
+ * {@link #evaluateInto}), so no output is copied either.
  *
  * <p>Inputs are bound by name: each input the manifest lists gets the values of its role, whatever
  * the order of the graph's inputs. When it opens, the denoiser checks the graph against the manifest:
@@ -54,10 +54,12 @@ import org.slf4j.LoggerFactory;
  * each call it checks that the output has the input's shape and only finite values.
  *
  * <p><b>Thread-safety.</b> Safe for concurrent use without a lock around the network: ONNX Runtime
- * sessions are thread-safe for {@code run()}, and every call creates its input and output tensors in
- * its own DJL {@link NDManager}. Concurrent calls share the session's intra-op thread pool. {@link
- * #close()} waits for calls in flight. <b>Ownership.</b> Returned tensors belong to the caller; the
- * denoiser owns the session and releases it in {@link #close()}.
+ * sessions are thread-safe for {@code run()}, every call binds its own input and output tensors, and a
+ * scratch buffer is used by one call at a time (taken from a queue, returned after the call).
+ * Concurrent calls share the session's intra-op thread pool. {@link #close()} waits for calls in
+ * flight. <b>Ownership.</b> Returned tensors belong to the caller (each call allocates its output);
+ * the input is read during the call and not retained; the denoiser owns the session and releases it
+ * in {@link #close()}.
  */
 public final class OnnxDenoiser implements Denoiser {
   private static final Logger LOG = LoggerFactory.getLogger(OnnxDenoiser.class);
@@ -65,31 +67,78 @@ public final class OnnxDenoiser implements Denoiser {
 
   /** How an input's values are encoded for the graph. */
   enum Element {
-    F32(DataType.FLOAT32),
-    F16(DataType.FLOAT16),
-    I64(DataType.INT64),
-    I32(DataType.INT32),
-    BOOL(DataType.BOOLEAN);
+    F32(OnnxJavaType.FLOAT, 4),
+    F16(OnnxJavaType.FLOAT16, 2),
+    I64(OnnxJavaType.INT64, 8),
+    I32(OnnxJavaType.INT32, 4),
+    BOOL(OnnxJavaType.BOOL, 1);
 
-    final DataType djl;
+    final OnnxJavaType ort;
+    final int bytes;
 
-    Element(DataType djl) {
-      this.djl = djl;
+    Element(OnnxJavaType ort, int bytes) {
+      this.ort = ort;
+      this.bytes = bytes;
     }
   }
 
-  private record Binding(String name, InputRole role, Element element) {}
+  private record Binding(String name, InputRole role, Element element) {
+    /** Inputs bound from the input tensor's own direct buffer, without a copy (fp32 graphs). */
+    boolean zeroCopy() {
+      return element == Element.F32
+          && (role == InputRole.NOISY_VIDEO || role == InputRole.LOW_RES_VIDEO || role == InputRole.CONDITIONING
+              || role == InputRole.CONDITIONING_MASK);
+    }
+  }
+
+  /**
+   * Direct memory for the inputs that cannot be bound without a copy (the per-element vectors, and
+   * everything of an fp16 graph), reused from call to call; used by one call at a time.
+   */
+  private static final class Scratch {
+    private ByteBuffer buffer = ByteBuffer.allocateDirect(0);
+    private int used;
+
+    /** Starts a call's allocations. */
+    void reset() {
+      used = 0;
+    }
+
+    /** Room for {@code bytes} more bytes in the current call, growing the buffer if needed (rarely: once per batch size). */
+    void ensure(int bytes) {
+      if (buffer.capacity() < bytes) {
+        buffer = ByteBuffer.allocateDirect(Math.max(bytes, 2 * buffer.capacity())).order(ByteOrder.nativeOrder());
+      }
+    }
+
+    /**
+     * The next {@code bytes} bytes, 8-byte aligned from the start of the buffer, native order; a fresh
+     * buffer if they do not fit (an input tensor in foreign byte order, which is copied once).
+     */
+    ByteBuffer take(int bytes) {
+      if (used + bytes > buffer.capacity()) {
+        return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+      }
+      ByteBuffer b = buffer.slice(used, bytes).order(ByteOrder.nativeOrder());
+      used += (bytes + 7) & ~7;
+      return b;
+    }
+  }
 
   private final DenoiserSpec spec;
   private final GraphSpec graph;
   private final String who;
   private final String device;
-  private final NDManager manager;
-  private final OrtSymbolBlock block;
-  private final List<Binding> bindings;
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final Binding[] bindings;
+  private final Set<String> outputs;
   private final boolean half;
+  private final boolean pinOutput;
   private final boolean needsLowRes;
   private final int maxBatch;
+  private final int scratchBytesPerRow;
+  private final ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed;
 
@@ -98,27 +147,47 @@ public final class OnnxDenoiser implements Denoiser {
       GraphSpec graph,
       String who,
       String device,
-      NDManager manager,
-      OrtSymbolBlock block,
+      OrtEnvironment env,
+      OrtSession session,
       List<Binding> bindings,
+      boolean pinOutput,
       int maxBatch) {
     this.spec = spec;
     this.graph = graph;
     this.who = who;
     this.device = device;
-    this.manager = manager;
-    this.block = block;
-    this.bindings = List.copyOf(bindings);
+    this.env = env;
+    this.session = session;
+    this.bindings = bindings.toArray(Binding[]::new);
+    this.outputs = Set.of(graph.output());
     this.half = graph.precision().equals("fp16");
+    this.pinOutput = pinOutput;
     this.needsLowRes = graph.inputs().stream().anyMatch(i -> i.role() == InputRole.LOW_RES_VIDEO);
     this.maxBatch = maxBatch;
+    int perRow = half ? 2 * spec.channels() * spec.frames() * spec.height() * spec.width() : 0;
+    for (Binding b : this.bindings) {
+      if (!b.zeroCopy()) {
+        perRow += ((rowSize(b.role(), spec) * b.element().bytes) + 7) & ~7;
+      }
+    }
+    this.scratchBytesPerRow = perRow;
+  }
+
+  /** Elements of one batch row of an input of {@code role}. */
+  private static int rowSize(InputRole role, DenoiserSpec spec) {
+    long[] shape = DenoiserIo.expectedShape(role, spec);
+    long n = 1;
+    for (int d = 1; d < shape.length; d++) {
+      n *= shape[d];
+    }
+    return Math.toIntExact(n);
   }
 
   static OnnxDenoiser open(DenoiserSpec spec, GraphSpec graph, OnnxOptions options, String owner) {
     String who = owner + ", graph " + graph.file().getFileName();
-    Engine engine;
     try {
-      engine = Engine.getEngine(ENGINE);
+      // started for its side effect: it creates the process's ONNX Runtime environment with DJL's settings
+      Engine.getEngine(ENGINE);
     } catch (RuntimeException | LinkageError e) {
       throw new BackendException(
           who + ": DJL's OnnxRuntime engine did not start (" + e + "); put ai.djl.onnxruntime:onnxruntime-engine and "
@@ -147,30 +216,43 @@ public final class OnnxDenoiser implements Denoiser {
         throw new BackendException(who + ": ONNX Runtime cannot load the graph: " + e2.getMessage(), e2);
       }
     }
-    NDManager manager = null;
     try {
-      Device d = effective.gpu() ? Device.gpu(effective.cudaIndex()) : Device.cpu();
-      manager = engine.newBaseManager(d);
-      // the block is attached to the manager: closing the manager closes the block and its session
-      OrtSymbolBlock block = new OrtSymbolBlock(session, (OrtNDManager) manager);
       List<Binding> bindings = inspect(session, spec, graph, who);
+      boolean pinOutput = staticAfterBatch(session, graph, who);
       int maxBatch = graph.dynamicBatch() ? effective.maxBatch() : 1;
       String label = effective.gpu() ? effective.device() + " (" + effective.accelerator().name().toLowerCase() + ")" : "cpu";
       LOG.info(
-          "{}: ONNX Runtime session on {}, {}, max batch {}, intra-op threads {}",
-          who, label, graph.precision(), maxBatch, effective.threads() == 0 ? "default" : effective.threads());
-      return new OnnxDenoiser(spec, graph, who, label, manager, block, bindings, maxBatch);
+          "{}: ONNX Runtime session on {}, {}, max batch {}, intra-op threads {}, output {}",
+          who, label, graph.precision(), maxBatch, effective.threads() == 0 ? "default" : effective.threads(),
+          pinOutput ? "pinned" : "copied (its shape is not static)");
+      return new OnnxDenoiser(spec, graph, who, label, env, session, bindings, pinOutput, maxBatch);
     } catch (RuntimeException e) {
       try {
-        if (manager != null) {
-          manager.close();
-        } else {
-          session.close();
-        }
+        session.close();
       } catch (OrtException | RuntimeException suppressed) {
         e.addSuppressed(suppressed);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Whether the graph declares every output dimension after the batch axis (they were checked against
+   * the stage by {@link #inspect}): then the output can be pinned, i.e. written by ONNX Runtime straight
+   * into a buffer of the input video's shape. A graph whose output shape is only known when it runs
+   * gets its output copied, so that a wrong shape is reported as such.
+   */
+  private static boolean staticAfterBatch(OrtSession session, GraphSpec graph, String who) {
+    try {
+      long[] shape = ((TensorInfo) session.getOutputInfo().get(graph.output()).getInfo()).getShape();
+      for (int d = 1; d < shape.length; d++) {
+        if (shape[d] <= 0) {
+          return false;
+        }
+      }
+      return true;
+    } catch (OrtException e) {
+      throw new BackendException(who + ": cannot read the graph's outputs: " + e.getMessage(), e);
     }
   }
 
@@ -377,25 +459,48 @@ public final class OnnxDenoiser implements Denoiser {
   /**
    * {@inheritDoc}
    *
-   * <p>Batches larger than {@link #maxBatch()} are split into several calls.
+   * <p>Batches larger than {@link #maxBatch()} are split into several calls. The output is written by
+   * ONNX Runtime straight into the returned tensor's buffer when the graph's output shape is static.
    */
   @Override
   public Tensor evaluate(DenoiserInput input) {
+    FloatBuffer out = Tensor.allocate(input.x().size());
+    evaluateInto(input, out);
+    return Tensor.wrap(out, input.x().shape());
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>When {@code out} is direct and in native byte order (as {@link Tensor#allocate} makes it),
+   * ONNX Runtime writes the output straight into it on graphs whose output shape is static (fp32),
+   * and nothing is copied or allocated for the output; otherwise the output is copied into it.
+   */
+  @Override
+  public void evaluateInto(DenoiserInput input, FloatBuffer out) {
+    Denoiser.checkOutputBuffer(input, out);
     lock.readLock().lock();
     try {
       if (closed) {
         throw new IllegalStateException(who + ": this denoiser is closed");
       }
       DenoiserIo.checkInput(spec, input, needsLowRes, who);
+      boolean direct = out.isDirect() && out.order() == ByteOrder.nativeOrder();
       int b = input.batch();
+      int n = input.x().size();
+      FloatBuffer dst = direct ? out.duplicate().clear().slice(0, n) : Tensor.allocate(n);
       if (b <= maxBatch) {
-        return run(input);
+        run(input, dst);
+      } else {
+        int row = n / b;
+        for (int from = 0; from < b; from += maxBatch) {
+          int to = Math.min(b, from + maxBatch);
+          run(slice(input, from, to), dst.slice(from * row, (to - from) * row));
+        }
       }
-      List<Tensor> parts = new ArrayList<>();
-      for (int from = 0; from < b; from += maxBatch) {
-        parts.add(run(slice(input, from, Math.min(b, from + maxBatch))));
+      if (!direct) {
+        out.duplicate().clear().put(0, dst, 0, n);
       }
-      return Tensor.concat(parts.toArray(Tensor[]::new));
     } finally {
       lock.readLock().unlock();
     }
@@ -412,59 +517,115 @@ public final class OnnxDenoiser implements Denoiser {
         in.lowRes() == null ? null : in.lowRes().slice(from, to));
   }
 
-  private Tensor run(DenoiserInput input) {
-    try (NDManager sub = manager.newSubManager()) {
-      NDList inputs = new NDList(bindings.size());
-      for (Binding b : bindings) {
-        NDArray a = array(sub, DenoiserIo.values(b.role(), input), b.element());
-        a.setName(b.name());
-        inputs.add(a);
+  /** One call of the graph; {@code dst} is direct, native order, exactly the output's size. */
+  private void run(DenoiserInput input, FloatBuffer dst) {
+    int b = input.batch();
+    int[] videoShape = input.x().shape();
+    Scratch sc = scratch.poll();
+    if (sc == null) {
+      sc = new Scratch();
+    }
+    sc.reset();
+    sc.ensure(b * scratchBytesPerRow);
+    OnnxTensor[] bound = new OnnxTensor[bindings.length + 1];
+    try {
+      Map<String, OnnxTensor> feeds = new HashMap<>(2 * bindings.length);
+      for (int i = 0; i < bindings.length; i++) {
+        Binding bd = bindings[i];
+        bound[i] = tensor(DenoiserIo.values(bd.role(), input), bd, sc);
+        feeds.put(bd.name(), bound[i]);
       }
-      NDList outputs = block.forward(new ParameterStore(sub, false), inputs, false);
-      NDArray out = outputs.get(graph.output());
-      if (out == null) {
-        throw new BackendException(who + ": the graph returned no output named '" + graph.output() + "'");
+      long[] outShape = longs(videoShape);
+      if (!pinOutput) {
+        try (OrtSession.Result r = session.run(feeds, outputs)) {
+          OnnxTensor out = output(r);
+          DenoiserIo.outputInto(out.getByteBuffer(), out.getInfo().getShape(), half, videoShape, dst, who, true);
+          return;
+        }
       }
-      return DenoiserIo.output(out.toByteBuffer(), out.getShape().getShape(), half, input.x().shape(), who, true);
+      ByteBuffer halfOut = half ? sc.take(2 * dst.capacity()) : null;
+      bound[bindings.length] =
+          half
+              ? OnnxTensor.createTensor(env, halfOut, outShape, OnnxJavaType.FLOAT16)
+              : OnnxTensor.createTensor(env, dst, outShape);
+      try (OrtSession.Result r = session.run(feeds, Map.of(graph.output(), bound[bindings.length]))) {
+        output(r);
+      }
+      if (half) {
+        DenoiserIo.outputInto(halfOut, outShape, true, videoShape, dst, who, true);
+      } else {
+        DenoiserIo.checkFinite(dst, videoShape, false, who);
+      }
     } catch (VimiException e) {
       throw e;
-    } catch (RuntimeException e) {
-      Throwable root = e.getCause() != null ? e.getCause() : e;
+    } catch (OrtException | RuntimeException e) {
       throw new BackendException(
-          who + ": ONNX Runtime failed: " + root.getMessage() + " (if the graph and vimi-model.json disagree about "
+          who + ": ONNX Runtime failed: " + e.getMessage() + " (if the graph and vimi-model.json disagree about "
               + "shapes, names or precision, fix the manifest or re-export the graph)",
           e);
+    } finally {
+      for (OnnxTensor t : bound) {
+        if (t != null) {
+          t.close();
+        }
+      }
+      scratch.offer(sc);
     }
   }
 
-  private static NDArray array(NDManager m, DenoiserIo.Values v, Element e) {
-    Shape shape = new Shape(v.shape());
+  private OnnxTensor output(OrtSession.Result r) {
+    if (!(r.get(graph.output()).orElse(null) instanceof OnnxTensor out)) {
+      throw new BackendException(who + ": the graph returned no tensor named '" + graph.output() + "'");
+    }
+    return out;
+  }
+
+  private static long[] longs(int[] shape) {
+    long[] s = new long[shape.length];
+    for (int i = 0; i < shape.length; i++) {
+      s[i] = shape[i];
+    }
+    return s;
+  }
+
+  /** One input as an ONNX Runtime tensor: the tensor's own buffer, or values encoded into scratch memory. */
+  private OnnxTensor tensor(DenoiserIo.Values v, Binding bd, Scratch sc) throws OrtException {
     FloatBuffer src = v.data();
-    return switch (e) {
-      case F32 -> m.create(src, shape, DataType.FLOAT32);
-      case F16 -> m.create(DenoiserIo.toHalf(src), shape, DataType.FLOAT16);
-      case I64 -> {
-        ByteBuffer b = ByteBuffer.allocateDirect(8 * v.size()).order(ByteOrder.nativeOrder());
-        for (int i = 0; i < v.size(); i++) {
-          b.putLong(8 * i, Math.round(src.get(src.position() + i)));
+    long[] shape = v.shape();
+    if (bd.element() == Element.F32 && src.isDirect() && src.order() == ByteOrder.nativeOrder()) {
+      return OnnxTensor.createTensor(env, src, shape);
+    }
+    int n = v.size();
+    int at = src.position();
+    ByteBuffer b = sc.take(n * bd.element().bytes);
+    switch (bd.element()) {
+      case F32 -> {
+        for (int i = 0; i < n; i++) {
+          b.putFloat(4 * i, src.get(at + i));
         }
-        yield m.create(b, shape, DataType.INT64);
+      }
+      case F16 -> {
+        for (int i = 0; i < n; i++) {
+          b.putShort(2 * i, Float.floatToFloat16(src.get(at + i)));
+        }
+      }
+      case I64 -> {
+        for (int i = 0; i < n; i++) {
+          b.putLong(8 * i, Math.round(src.get(at + i)));
+        }
       }
       case I32 -> {
-        ByteBuffer b = ByteBuffer.allocateDirect(4 * v.size()).order(ByteOrder.nativeOrder());
-        for (int i = 0; i < v.size(); i++) {
-          b.putInt(4 * i, Math.round(src.get(src.position() + i)));
+        for (int i = 0; i < n; i++) {
+          b.putInt(4 * i, Math.round(src.get(at + i)));
         }
-        yield m.create(b, shape, DataType.INT32);
       }
       case BOOL -> {
-        ByteBuffer b = ByteBuffer.allocateDirect(v.size()).order(ByteOrder.nativeOrder());
-        for (int i = 0; i < v.size(); i++) {
-          b.put(i, (byte) (src.get(src.position() + i) != 0f ? 1 : 0));
+        for (int i = 0; i < n; i++) {
+          b.put(i, (byte) (src.get(at + i) != 0f ? 1 : 0));
         }
-        yield m.create(b, shape, DataType.BOOLEAN);
       }
-    };
+    }
+    return OnnxTensor.createTensor(env, b, shape, bd.element().ort);
   }
 
   /** Releases the session. Idempotent; waits for calls in flight. */
@@ -474,7 +635,12 @@ public final class OnnxDenoiser implements Denoiser {
     try {
       if (!closed) {
         closed = true;
-        manager.close();
+        scratch.clear();
+        try {
+          session.close();
+        } catch (OrtException e) {
+          throw new BackendException(who + ": ONNX Runtime could not release the session: " + e.getMessage(), e);
+        }
       }
     } finally {
       lock.writeLock().unlock();

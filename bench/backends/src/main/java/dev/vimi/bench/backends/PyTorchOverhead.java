@@ -15,6 +15,10 @@ import dev.vimi.spi.Denoiser;
 import dev.vimi.spi.DenoiserInput;
 import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -39,7 +43,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class PyTorchOverhead {
-  @Param({"bench", "test-denoiser", "trivial"})
+  @Param({"bench", "test-denoiser", "trivial", "vimi-tiny"})
   public String model;
 
   @Param({"1", "2"})
@@ -51,9 +55,11 @@ public class PyTorchOverhead {
   private Predictor<NDList, NDList> predictor;
   private NDManager manager;
   private NDList inputs;
-  private Shape xShape;
-  private Shape condShape;
-  private Shape maskShape;
+  private List<BenchGraph.Feed> feeds;
+  private FloatBuffer[] large;
+
+  /** The graph's label for reports (with the shape for ViMi-tiny). */
+  String label;
 
   @Setup
   public void setup() throws Exception {
@@ -61,6 +67,7 @@ public class PyTorchOverhead {
     JniUtils.setNumThreads(threads);
     JniUtils.setGraphExecutorOptimize(false);
     BenchGraph g = BenchGraph.load(model, BenchGraph.root());
+    label = g.name();
     input = g.input();
     vimi =
         new PyTorchDenoiserProvider()
@@ -69,19 +76,17 @@ public class PyTorchOverhead {
     raw.load(g.pytorch().graph().orElseThrow().file(), null, Map.of("mapLocation", "true"));
     predictor = raw.newPredictor(new NoopTranslator());
     manager = raw.getNDManager().newSubManager();
-    xShape = new Shape(java.util.Arrays.stream(input.x().shape()).asLongStream().toArray());
-    condShape = new Shape(java.util.Arrays.stream(input.conditioning().shape()).asLongStream().toArray());
-    maskShape = new Shape(java.util.Arrays.stream(input.mask().shape()).asLongStream().toArray());
-    inputs =
-        new NDList(
-            manager.create(input.x().toArray(), new Shape(1, g.pytorch().channels(), g.pytorch().frames(),
-                g.pytorch().height(), g.pytorch().width())),
-            manager.create(input.cNoise(), new Shape(1)),
-            manager.create(input.conditioning().toArray(), new Shape(1, g.pytorch().conditioningLength(),
-                g.pytorch().conditioningDim())),
-            manager.create(input.mask().toArray(), new Shape(1, g.pytorch().conditioningLength())),
-            manager.create(new float[] {input.fps()}, new Shape(1)),
-            manager.create(new float[] {input.height(), input.width()}, new Shape(1, 2)));
+    feeds = g.feeds(g.pytorch());
+    large = new FloatBuffer[feeds.size()];
+    inputs = new NDList();
+    for (int i = 0; i < feeds.size(); i++) {
+      BenchGraph.Feed f = feeds.get(i);
+      if (f.large()) {
+        large[i] = ByteBuffer.allocateDirect(4 * f.values().length).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        large[i].put(f.values()).flip();
+      }
+      inputs.add(manager.create(f.values(), new Shape(f.shape())));
+    }
   }
 
   @Benchmark
@@ -93,14 +98,11 @@ public class PyTorchOverhead {
   @Benchmark
   public float[] rawPredict() throws TranslateException {
     try (NDManager step = manager.newSubManager()) {
-      NDList in =
-          new NDList(
-              step.create(input.x().buffer(), xShape),
-              step.create(input.cNoise(), new Shape(1)),
-              step.create(input.conditioning().buffer(), condShape),
-              step.create(input.mask().buffer(), maskShape),
-              step.create(new float[] {input.fps()}, new Shape(1)),
-              step.create(new float[] {input.height(), input.width()}, new Shape(1, 2)));
+      NDList in = new NDList(feeds.size());
+      for (int i = 0; i < feeds.size(); i++) {
+        BenchGraph.Feed f = feeds.get(i);
+        in.add(f.large() ? step.create(large[i], new Shape(f.shape())) : step.create(f.values(), new Shape(f.shape())));
+      }
       return predictor.predict(in).singletonOrThrow().toFloatArray();
     }
   }

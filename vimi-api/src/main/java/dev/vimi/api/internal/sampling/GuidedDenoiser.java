@@ -9,6 +9,7 @@ import dev.vimi.spi.DenoiserInput;
 import dev.vimi.spi.DenoiserSpec;
 import dev.vimi.spi.OutputKind;
 import dev.vimi.spi.Tensor;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -16,9 +17,11 @@ import java.util.Arrays;
  * network ({@code c_in}, {@code c_noise}), runs the conditional and (when guidance is not 1) the
  * unconditional branch -- in one batched call if the denoiser takes a batch of two -- recombines
  * {@code D = c_skip x + c_out F} per branch, and guides {@code D = D_u + w_t (D_c - D_u)} with a
- * per-frame scale {@code w_t}. Output shape and finiteness are checked on every call.
+ * per-frame scale {@code w_t}. Output shape and finiteness are checked on every call. The network
+ * writes into output buffers this instance allocates once and reuses ({@link
+ * Denoiser#evaluateInto}).
  *
- * <p>Not thread-safe (it counts evaluations); one instance per generation.
+ * <p>Not thread-safe (it counts evaluations and owns the output buffers); one instance per generation.
  */
 public final class GuidedDenoiser implements DenoiseFunction {
   private final Denoiser denoiser;
@@ -36,6 +39,10 @@ public final class GuidedDenoiser implements DenoiseFunction {
   private final int plane;
   private final int frames;
   private int evaluations;
+  /** Output of the conditional branch, or of both branches in one batch. */
+  private FloatBuffer out1;
+  /** Output of the unconditional branch when the denoiser takes one element per call. */
+  private FloatBuffer out2;
 
   /**
    * @param lowRes the previous stage's output resized to this stage, {@code [C, T, H, W]}, or null
@@ -93,14 +100,16 @@ public final class GuidedDenoiser implements DenoiseFunction {
     float s = (float) sigma;
     double[] out = new double[n];
     if (guidance.isIdentity()) {
-      float[] f = run(new DenoiserInput(xt, new float[] {s}, new float[] {cNoise}, cond, condMask, fps, lowRes), 1, sigma);
+      out1 = buffer(out1, n);
+      FloatBuffer f = run(new DenoiserInput(xt, new float[] {s}, new float[] {cNoise}, cond, condMask, fps, lowRes), out1, sigma);
       for (int j = 0; j < n; j++) {
-        out[j] = cSkip * x[j] + cOut * f[j];
+        out[j] = cSkip * x[j] + cOut * f.get(j);
       }
       return out;
     }
-    float[] fc;
-    float[] fu;
+    FloatBuffer fc;
+    FloatBuffer fu;
+    int uAt;
     if (denoiser.maxBatch() >= 2) {
       DenoiserInput both =
           new DenoiserInput(
@@ -111,26 +120,35 @@ public final class GuidedDenoiser implements DenoiseFunction {
               Tensor.concat(condMask, uncondMask),
               fps,
               lowRes == null ? null : Tensor.concat(lowRes, lowRes));
-      float[] f = run(both, 2, sigma);
-      fc = Arrays.copyOfRange(f, 0, n);
-      fu = Arrays.copyOfRange(f, n, 2 * n);
+      out1 = buffer(out1, 2 * n);
+      fc = run(both, out1, sigma);
+      fu = fc;
+      uAt = n;
     } else {
-      fc = run(new DenoiserInput(xt, new float[] {s}, new float[] {cNoise}, cond, condMask, fps, lowRes), 1, sigma);
-      fu = run(new DenoiserInput(xt, new float[] {s}, new float[] {cNoise}, uncond, uncondMask, fps, lowRes), 1, sigma);
+      out1 = buffer(out1, n);
+      out2 = buffer(out2, n);
+      fc = run(new DenoiserInput(xt, new float[] {s}, new float[] {cNoise}, cond, condMask, fps, lowRes), out1, sigma);
+      fu = run(new DenoiserInput(xt, new float[] {s}, new float[] {cNoise}, uncond, uncondMask, fps, lowRes), out2, sigma);
+      uAt = 0;
     }
     for (int j = 0; j < n; j++) {
-      double dc = cSkip * x[j] + cOut * fc[j];
-      double du = cSkip * x[j] + cOut * fu[j];
+      double dc = cSkip * x[j] + cOut * fc.get(j);
+      double du = cSkip * x[j] + cOut * fu.get(uAt + j);
       double w = frameScale[(j / plane) % frames];
       out[j] = du + w * (dc - du);
     }
     return out;
   }
 
-  private float[] run(DenoiserInput in, int batch, double sigma) {
-    Tensor out;
+  /** {@code b} if it holds {@code n} values, else a new direct buffer of {@code n}. */
+  private static FloatBuffer buffer(FloatBuffer b, int n) {
+    return b != null && b.capacity() >= n ? b : Tensor.allocate(n);
+  }
+
+  /** Runs the network into {@code dst} and returns it, after checking that the output is finite. */
+  private FloatBuffer run(DenoiserInput in, FloatBuffer dst, double sigma) {
     try {
-      out = denoiser.evaluate(in);
+      denoiser.evaluateInto(in, dst);
     } catch (BackendException | dev.vimi.spi.InvalidInputException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -138,18 +156,15 @@ public final class GuidedDenoiser implements DenoiseFunction {
           "denoiser of stage '" + spec.stage() + "' failed at sigma " + sigma + ": " + e.getMessage(), e);
     }
     evaluations++;
-    if (out == null || !Arrays.equals(out.shape(), in.x().shape())) {
-      throw new BackendException(
-          "denoiser of stage '" + spec.stage() + "' returned shape " + (out == null ? "null" : Arrays.toString(out.shape()))
-              + " but the input video has shape " + Arrays.toString(in.x().shape())
-              + "; check the graph's output name and the stage's frames/height/width in the model manifest");
+    int n = in.x().size();
+    for (int i = 0; i < n; i++) {
+      float v = dst.get(i);
+      if (!Float.isFinite(v)) {
+        throw new BackendException(
+            "denoiser of stage '" + spec.stage() + "' returned a non-finite value (" + v + ") at flat index "
+                + i + " for sigma " + sigma + "; the graph or its inputs are broken (check precision and input ranges)");
+      }
     }
-    int bad = out.firstNonFinite();
-    if (bad >= 0) {
-      throw new BackendException(
-          "denoiser of stage '" + spec.stage() + "' returned a non-finite value (" + out.get(bad) + ") at flat index "
-              + bad + " for sigma " + sigma + "; the graph or its inputs are broken (check precision and input ranges)");
-    }
-    return out.toArray();
+    return dst;
   }
 }

@@ -15,13 +15,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns the JSON lines of a benchmark run into the markdown table of the README, and compares the
- * top-K lists of the two systems.
+ * Turns the JSON lines of a benchmark run into the markdown tables of the README, and compares the
+ * top-K lists of the systems.
  *
- * <pre>report RESULTS.jsonl VIMI_HITS.tsv ANSERINI_HITS.tsv</pre>
+ * <pre>report RESULTS.jsonl VIMI_HITS.tsv ANSERINI_HITS.tsv [LUCENE_HITS.tsv]</pre>
+ *
+ * Systems: {@code vimi}, {@code lucene} (raw Lucene at vimi's version, search only, on vimi's index)
+ * and {@code anserini}; a system without rows for a measurement shows a dash.
  */
 public final class Report {
   private Report() {}
+
+  private static final String[] SYSTEMS = {"vimi", "lucene", "anserini"};
 
   public static void main(String[] args) throws IOException {
     ObjectMapper m = new ObjectMapper();
@@ -32,34 +37,51 @@ public final class Report {
       }
     }
     StringBuilder out = new StringBuilder();
-    out.append("| measurement | threads | vimi (wall) | Anserini (wall) | ratio | vimi (CPU-normalised) | Anserini (CPU-normalised) | ratio |\n");
-    out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-    for (String op : new String[] {"ingest", "merged", "search"}) {
-      for (int threads : new int[] {1, 2}) {
-        List<Double> vw = values(rows, "vimi", op, threads, op.equals("search") ? "qps" : "docs_per_s");
-        List<Double> aw = values(rows, "anserini", op, threads, op.equals("search") ? "qps" : "docs_per_s");
-        List<Double> vc = values(rows, "vimi", op, threads, op.equals("search") ? "cpu_qps" : "docs_per_cpu_s");
-        List<Double> ac = values(rows, "anserini", op, threads, op.equals("search") ? "cpu_qps" : "docs_per_cpu_s");
-        if (vw.isEmpty() || aw.isEmpty()) {
-          continue;
+    for (boolean cpu : new boolean[] {false, true}) {
+      out.append(cpu ? "CPU-normalised (work / CPU time of the measured threads or process, x threads):\n\n"
+          : "Wall clock:\n\n");
+      out.append("| measurement | threads | vimi | raw Lucene | Anserini | vimi / raw Lucene | vimi / Anserini |\n");
+      out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+      for (String op : new String[] {"ingest", "merged", "search"}) {
+        for (int threads : new int[] {1, 2}) {
+          String field = op.equals("search") ? (cpu ? "cpu_qps" : "qps") : (cpu ? "docs_per_cpu_s" : "docs_per_s");
+          double[] med = new double[SYSTEMS.length];
+          boolean any = false;
+          for (int i = 0; i < SYSTEMS.length; i++) {
+            List<Double> v = values(rows, SYSTEMS[i], op, threads, field);
+            med[i] = v.isEmpty() ? Double.NaN : median(v);
+            any |= !v.isEmpty();
+          }
+          if (!any) {
+            continue;
+          }
+          String what =
+              switch (op) {
+                case "ingest" -> "ingest, docs/s";
+                case "merged" -> "ingest + merge to one segment, docs/s";
+                default -> "top-3 search, queries/s";
+              };
+          out.append(
+              String.format(
+                  Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s |%n", what, threads, num(med[0]), num(med[1]), num(med[2]),
+                  ratio(med[0], med[1]), ratio(med[0], med[2])));
         }
-        String what =
-            switch (op) {
-              case "ingest" -> "ingest, docs/s";
-              case "merged" -> "ingest + merge to one segment, docs/s";
-              default -> "top-3 search, queries/s";
-            };
-        double v = median(vw);
-        double a = median(aw);
-        double vcm = median(vc);
-        double acm = median(ac);
-        out.append(
-            String.format(
-                Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %.2fx | %,.0f | %,.0f | %.2fx |%n", what, threads, v, a, v / a, vcm, acm, vcm / acm));
       }
+      out.append('\n');
     }
-    out.append('\n').append(agreement(Path.of(args[1]), Path.of(args[2])));
+    out.append(agreement("Anserini", Path.of(args[1]), Path.of(args[2])));
+    if (args.length > 3 && Files.exists(Path.of(args[3]))) {
+      out.append(agreement("raw Lucene", Path.of(args[1]), Path.of(args[3])));
+    }
     System.out.print(out);
+  }
+
+  private static String num(double v) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%,.0f", v);
+  }
+
+  private static String ratio(double a, double b) {
+    return Double.isNaN(a) || Double.isNaN(b) ? "-" : String.format(Locale.ROOT, "%.2fx", a / b);
   }
 
   /** Rows of one measurement; {@code merged} is an ingest with {@code optimize} on. */
@@ -95,9 +117,9 @@ public final class Report {
     return out;
   }
 
-  static String agreement(Path vimiHits, Path anseriniHits) throws IOException {
+  static String agreement(String peer, Path vimiHits, Path peerHits) throws IOException {
     Map<String, List<String[]>> v = hits(vimiHits);
-    Map<String, List<String[]>> a = hits(anseriniHits);
+    Map<String, List<String[]>> a = hits(peerHits);
     Set<String> qids = new HashSet<>(v.keySet());
     qids.addAll(a.keySet());
     int identical = 0;
@@ -128,9 +150,9 @@ public final class Report {
     int n = qids.size();
     return String.format(
         Locale.ROOT,
-        "Top-3 agreement with Anserini over the %d queries with hits: %.2f%% have the same ids in the same order;"
+        "Top-3 agreement with %s over the %d queries with hits: %.2f%% have the same ids in the same order;"
             + " the top-3 id sets overlap by %.2f%% on average; %.2f%% have the same top-3 scores (same scores but"
             + " other ids means tied scores ordered differently).%n",
-        n, 100.0 * identical / n, 100.0 * overlap / n, 100.0 * sameScores / n);
+        peer, n, 100.0 * identical / n, 100.0 * overlap / n, 100.0 * sameScores / n);
   }
 }
