@@ -315,6 +315,8 @@ def train_base(a):
         cfg["joint"] = True
     if a.aux > 0:
         cfg["aux"] = True
+    if a.smooth:
+        cfg["smooth"] = True
     den = vt.BaseDenoiser(**cfg)
     model = torch.nn.ModuleDict({"encoder": enc, "denoiser": den})
     st = np.asarray(prompts.states[::13], dtype=np.float32)
@@ -334,17 +336,22 @@ def train_base(a):
     if os.path.exists(path):
         ck = vt.load(path, map_location=dev)
         old = dict(ck.get("config") or {})
-        if cfg.get("aux") and not old.get("aux"):
-            # the sprite head joins a run under way (a new head; the rest continues as it was)
-            old["aux"] = True
-            log("adding the sprite head (--aux %g) to the run at %d clips" % (a.aux, ck["state"]["clips"]), logf)
+        added = [k for k in ("aux", "smooth") if cfg.get(k) and not old.get(k)]
+        if added:
+            # parts that join a run under way (new heads or paths that start silent; the rest continues as it was)
+            for k in added:
+                old[k] = True
+            log("adding %s to the run at %d clips" % (", ".join(added), ck["state"]["clips"]), logf)
             model.load_state_dict(ck["model"], strict=False)
             ema.load_state_dict(ck["ema"], strict=False)
-            ema["denoiser"].aux_head.load_state_dict(den.aux_head.state_dict())
+            if "aux" in added:
+                ema["denoiser"].aux_head.load_state_dict(den.aux_head.state_dict())
+            if "smooth" in added:
+                ema["denoiser"].smooth.load_state_dict(den.smooth.state_dict())
             fresh = torch.optim.AdamW([{"params": list(den.parameters())}, {"params": list(enc.parameters())}],
                                       lr=a.lr, betas=(0.9, 0.99), weight_decay=0.01)
             opt = fresh  # the moments of the old parameters restart too (they re-estimate within ~100 steps)
-            ck["state"].setdefault("changes", []).append({"clips": ck["state"]["clips"], "change": "aux %g" % a.aux})
+            ck["state"].setdefault("changes", []).append({"clips": ck["state"]["clips"], "change": "+" + "+".join(added)})
         else:
             model.load_state_dict(ck["model"])
             ema.load_state_dict(ck["ema"])
@@ -582,6 +589,7 @@ def main():
                     help="base: one attention over space and time with 3-D rotary positions (vimi_tiny.JointAttention)")
     ap.add_argument("--aux", type=float, default=0.0,
                     help="base: weight of the training-only sprite head's loss (mask + colours; 0: no such head)")
+    ap.add_argument("--smooth", action="store_true", help="base: the wide smoothing path (vimi_tiny.WideSmoothing)")
     ap.add_argument("--frame-mod", action="store_true", help="base: adaLN per temporal position (vimi_tiny.BaseDenoiser)")
     ap.add_argument("--init-bundle", action="store_true", help="upsampler: start from the committed bundle's weights")
     ap.add_argument("--log-every", type=int, default=50)

@@ -129,6 +129,35 @@ class LinearDenoisePath(nn.Module):
         return torch.sigmoid(self.gate(features)) * self.filter(inputs) * (norm / c_out)
 
 
+class WideSmoothing(nn.Module):
+    """Averages wider than LinearDenoisePath's 3x3x3 filter, in EDM's F: sum_k a_k g_k (P_k(x) - x) / c_out.
+
+    A 27-tap filter can take the noise of a flat background down by sqrt(27) at most: at sigma 0.3 that
+    leaves a std of ~0.06 (on [-1, 1]), which the sampler freezes into the clip as speckle. P_k are fixed
+    averages of the noisy input at growing extent: 5x5 in space over 3 frames, 9x9 over 5 frames, and the
+    whole clip (the plain background's own colour); g_k [B, 1, T, H, W] are per-pixel gates from the
+    network's features (a softmax over "none" and the K averages, so a pixel trusts at most one in full) and
+    a_k learned scales that start at zero (the path starts silent, and can join a trained network)."""
+
+    def __init__(self, features, sigma_data=SIGMA_DATA):
+        super().__init__()
+        self.sigma_data = sigma_data
+        self.gate = nn.Conv3d(features, 4, 1)
+        self.scale = nn.Parameter(torch.zeros(3))
+
+    def forward(self, x_in, features, c_noise):
+        sigma = torch.exp(4.0 * c_noise)
+        norm = torch.sqrt(sigma * sigma + self.sigma_data ** 2)
+        c_out = sigma * self.sigma_data / norm
+        p1 = F.avg_pool3d(x_in, (3, 5, 5), stride=1, padding=(1, 2, 2), count_include_pad=False)
+        p2 = F.avg_pool3d(x_in, (5, 9, 9), stride=1, padding=(2, 4, 4), count_include_pad=False)
+        p3 = x_in.mean(dim=(2, 3, 4), keepdim=True)
+        g = torch.softmax(self.gate(features), dim=1)
+        out = (self.scale[0] * g[:, 1:2] * (p1 - x_in) + self.scale[1] * g[:, 2:3] * (p2 - x_in)
+               + self.scale[2] * g[:, 3:4] * (p3 - x_in))
+        return out * (norm / c_out)
+
+
 def karras(n, sigma_min, sigma_max, rho):
     """SigmaSchedule.karras: n levels then 0."""
     s = []
@@ -460,7 +489,8 @@ class BaseDenoiser(nn.Module):
     transformer carries the layout, motion and the prompt."""
 
     def __init__(self, d=128, depth=4, heads=4, e=128, mlp=2, c=24, patch=(2, 6, 8), cond_dim=COND_DIM,
-                 frames=FRAMES, height=BASE_H, width=BASE_W, pool=0, frame_mod=False, joint=False, aux=False):
+                 frames=FRAMES, height=BASE_H, width=BASE_W, pool=0, frame_mod=False, joint=False, aux=False,
+                 smooth=False):
         super().__init__()
         pt, ph, pw = patch
         self.patch_size = tuple(patch)
@@ -515,6 +545,8 @@ class BaseDenoiser(nn.Module):
         # the exported graphs (forward returns F; forward_aux returns both).
         if aux:
             self.aux_head = nn.Conv3d(c, 4, 3, padding=1)
+        if smooth:
+            self.smooth = WideSmoothing(c)
 
     def summary(self, context, context_mask):
         """C [B, L, cond_dim] with its mask [B, L] -> [B, pool * d] (or [B, cond_dim]: the masked mean).
@@ -560,6 +592,8 @@ class BaseDenoiser(nn.Module):
         h = h.reshape(b, gt, gh, gw, c, pt, ph, pw).permute(0, 4, 1, 5, 2, 6, 3, 7)
         h = F.silu(h.reshape(b, c, gt * pt, gh * ph, gw * pw) + skip)
         out = self.head(h) + self.linear(x, h, c_noise.reshape(b, 1, 1, 1, 1))
+        if hasattr(self, "smooth"):
+            out = out + self.smooth(x, h, c_noise.reshape(b, 1, 1, 1, 1))
         return out, (self.aux_head(h) if hasattr(self, "aux_head") and self.training else None)
 
 
