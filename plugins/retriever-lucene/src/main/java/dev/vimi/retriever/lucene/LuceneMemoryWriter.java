@@ -180,6 +180,7 @@ public final class LuceneMemoryWriter implements MemoryWriter {
         }
         Map<String, String> data = committed.getIndexCommit().getUserData();
         MemoryLayout.checkUserData(owner, memoryDir, data);
+        MemoryIntegrity.verifyOnOpen(owner, memoryDir, dir, committed, config.verifyOnOpen());
         storedAnalyzer = data.get(MemoryLayout.DATA_ANALYZER);
       }
       String analyzerName = MemoryLayout.resolveAnalyzer(owner, memoryDir, config.analyzer(), storedAnalyzer);
