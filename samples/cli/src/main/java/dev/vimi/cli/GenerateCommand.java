@@ -18,7 +18,6 @@ import dev.vimi.spi.RetrievedItem;
 import dev.vimi.spi.VideoWriterProvider;
 import dev.vimi.video.ContactSheet;
 import dev.vimi.video.ImageLoader;
-import dev.vimi.video.VideoWriters;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +42,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "generate",
+    mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
       "Generate a video from a multimodal prompt (ViMi).",
@@ -100,8 +100,11 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "-k", paramLabel = "K", description = "Image-text pairs to retrieve. Default: the pipeline's (2).")
   Integer k;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "FILE", defaultValue = "vimi.mp4", description = "Output: .mp4, .gif, or a folder name for PNG frames (default ${DEFAULT-VALUE}).")
+  @Option(names = {"-o", "--out"}, paramLabel = "FILE", defaultValue = "vimi.mp4", description = "Output: .mp4, .gif, or a folder name for PNG frames (default ${DEFAULT-VALUE}). An existing one is replaced only with --force.")
   Path out;
+
+  @Option(names = "--force", description = "Replace an existing --out or --contact-sheet of the same kind (vimi never replaces other files).")
+  boolean force;
 
   @Option(names = "--scale", defaultValue = "4", description = "Integer upscale of the written video, for viewing tiny videos (default ${DEFAULT-VALUE}).")
   int scale;
@@ -131,9 +134,14 @@ public final class GenerateCommand implements Callable<Integer> {
     if (scale < 1 || scale > 64) {
       throw new InvalidInputException("scale", "--scale must be in [1, 64] but is " + scale);
     }
-    VideoWriterProvider writer = VideoWriters.checkTarget(out);
+    VideoWriterProvider writer = OutputFiles.checkVideo("--out", out, force);
     if (contactSheet != null) {
-      ContactSheet.checkTarget(contactSheet);
+      try {
+        ContactSheet.checkTarget(contactSheet);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException("--contact-sheet", OutputFiles.detail(e), e);
+      }
+      OutputFiles.checkReplace("--contact-sheet", contactSheet, force, OutputFiles.Kind.PNG);
     }
     ImageLoader loader = ImageLoader.withDefaultLimits();
     ImageRef[] imageRefs = new ImageRef[images.size()];
