@@ -25,7 +25,9 @@ final class CliTerms {
           new Rule(
               Pattern.compile("more than images\\.inline\\.max\\.bytes=(\\d+); raise the limit or keep images by reference \\(images=reference\\)"),
               "more than the $1 bytes an inline image may have; keep images by reference (--images reference, the default)"),
-          rule("'index.dir'", "--memory"));
+          rule("'index.dir'", "--memory"),
+          rule("raise the limit (max-pixels)", "raise the limit with --max-image-pixels N"),
+          rule("(configuration key max_image_pixels)", "(--max-image-pixels)"));
 
   private CliTerms() {}
 

@@ -89,6 +89,10 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--device", defaultValue = "cpu", description = "cpu (default) or cuda:N.")
   String device;
 
+  @Option(names = "--max-image-pixels", paramLabel = "N", description = "Largest --image or --first-frame, in pixels (default ${DEFAULT-VALUE}); larger ones are refused before decoding.",
+      defaultValue = "" + ImageRef.DEFAULT_MAX_PIXELS)
+  long maxImagePixels;
+
   @Option(names = "--model", paramLabel = "DIR", description = "A model bundle folder. Default: ViMi-tiny (models/vimi-tiny/bundle).")
   Path model;
 
@@ -143,7 +147,10 @@ public final class GenerateCommand implements Callable<Integer> {
       }
       OutputFiles.checkReplace("--contact-sheet", contactSheet, force, OutputFiles.Kind.PNG);
     }
-    ImageLoader loader = ImageLoader.withDefaultLimits();
+    if (maxImagePixels < 1) {
+      throw new InvalidInputException("--max-image-pixels", "must be at least 1 but is " + maxImagePixels);
+    }
+    ImageLoader loader = ImageLoader.withMaxPixels(maxImagePixels);
     ImageRef[] imageRefs = new ImageRef[images.size()];
     for (int i = 0; i < images.size(); i++) {
       imageRefs[i] = loadImage(loader, images.get(i), "--image");
@@ -180,6 +187,10 @@ public final class GenerateCommand implements Callable<Integer> {
 
     // 2. the pipeline: backend, encoder, retriever
     VimiPipeline.Builder pb = VimiPipeline.builder().model(spec).denoiser(backend, Map.of("device", device));
+    if (maxImagePixels != ImageRef.DEFAULT_MAX_PIXELS) {
+      // the encoder decodes the retrieved images with the same limit (its key of the same meaning)
+      pb.encoder(null, Map.of("max_image_pixels", Long.toString(maxImagePixels)));
+    }
     boolean retrieve = !noRetrieval && task.equals("t2v");
     if (!retrieve) {
       pb.noRetriever();
@@ -230,7 +241,11 @@ public final class GenerateCommand implements Callable<Integer> {
     if (!Files.isRegularFile(file)) {
       throw new InvalidInputException(option, file + " does not exist or is not a file");
     }
-    return loader.readPixels(ImageRef.of(file));
+    try {
+      return loader.readPixels(ImageRef.of(file));
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(option, OutputFiles.detail(e), e);
+    }
   }
 
   /** One progress bar per cascade stage. */

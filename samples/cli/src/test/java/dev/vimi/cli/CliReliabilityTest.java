@@ -191,6 +191,49 @@ class CliReliabilityTest {
     assertThat(verify.err()).contains("is damaged (1 problem, listed above)").contains("ingest the sources again");
   }
 
+  /** A valid 8000x8000 RGB PNG (black), written row by row: 192 MB once decoded, 190 KB on disk. */
+  static Path bigPng(Path file) throws IOException {
+    java.io.ByteArrayOutputStream idat = new java.io.ByteArrayOutputStream();
+    try (var z = new java.util.zip.DeflaterOutputStream(idat, new java.util.zip.Deflater(9))) {
+      byte[] row = new byte[1 + 3 * 8000];
+      for (int y = 0; y < 8000; y++) {
+        z.write(row);
+      }
+    }
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    chunk(png, "IHDR", java.nio.ByteBuffer.allocate(13).putInt(8000).putInt(8000).put((byte) 8).put((byte) 2).array());
+    chunk(png, "IDAT", idat.toByteArray());
+    chunk(png, "IEND", new byte[0]);
+    return Files.write(file, png.toByteArray());
+  }
+
+  private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) {
+    var crc = new java.util.zip.CRC32();
+    byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+    crc.update(t);
+    crc.update(data);
+    out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+    out.writeBytes(t);
+    out.writeBytes(data);
+    out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+  }
+
+  @Test
+  void anOverLimitImageIsRefusedBeforeDecodingWithTheOptionThatRaisesTheLimit() throws IOException {
+    Path big = bigPng(dir.resolve("big.png"));
+    Run r = vimi("generate", "--task", "subject", "--image", big.toString(), "--out", dir.resolve("v.gif").toString(),
+        "A <image> moves left on a red background");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("--image: image " + big + " is 8000x8000 = 64,000,000 pixels, more than the limit of 40,000,000;"
+            + " it was refused before decoding. Resize it")
+        .contains("raise the limit with --max-image-pixels N");
+    assertThat(dir.resolve("v.gif")).doesNotExist();
+    Run first = vimi("generate", "--task", "predict", "--first-frame", big.toString(), "--max-image-pixels", "1000", "the ball rolls");
+    assertThat(first.err()).contains("--first-frame: image " + big + " is 8000x8000 = 64,000,000 pixels, more than the limit of 1,000");
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);

@@ -169,7 +169,7 @@ record EncoderSettings(
     int dim = r.intIn("dim", presetDim, 0, 1 << 16);
     Truncation truncation = r.choice("truncation", Truncation.class, Truncation.ERROR);
     int cacheSize = r.intIn("cache_size", 256, 0, 1 << 20);
-    long maxPixels = r.longIn("max_image_pixels", 40_000_000L, 1, Long.MAX_VALUE / 8);
+    long maxPixels = r.longIn("max_image_pixels", dev.vimi.spi.ImageRef.DEFAULT_MAX_PIXELS, 1, Long.MAX_VALUE / 8);
     int maxBytes = r.intIn("max_image_bytes", 32 << 20, 1, Integer.MAX_VALUE - 16);
     int threads = r.intIn("threads", 0, 0, 1024);
     boolean spinning = r.bool("spinning", false);
