@@ -64,7 +64,11 @@ final class MemoryIngestCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "Indexing threads (default: all processors).")
   Integer threads;
 
-  @Option(names = "--commit-every", paramLabel = "N", description = "Pairs between commits: the most a crash can lose (default ${DEFAULT-VALUE}).",
+  @Option(names = "--commit-seconds", paramLabel = "S", description = "Most seconds between commits: about the most work a crash can lose (default ${DEFAULT-VALUE}).",
+      defaultValue = "" + LuceneMemoryConfig.DEFAULT_COMMIT_INTERVAL_SECONDS)
+  int commitSeconds;
+
+  @Option(names = "--commit-every", paramLabel = "N", description = "Most pairs between commits, whichever bound comes first (default ${DEFAULT-VALUE}).",
       defaultValue = "" + LuceneMemoryConfig.DEFAULT_COMMIT_EVERY)
   int commitEvery;
 
@@ -109,6 +113,7 @@ final class MemoryIngestCommand implements Callable<Integer> {
     Map<String, String> cfg = new HashMap<>();
     cfg.put(LuceneMemoryConfig.INDEX_DIR, memory.toString());
     cfg.put(LuceneMemoryConfig.COMMIT_EVERY, Integer.toString(commitEvery));
+    cfg.put(LuceneMemoryConfig.COMMIT_INTERVAL_SECONDS, Integer.toString(commitSeconds));
     cfg.put(LuceneMemoryConfig.IMAGES, images);
     cfg.put(LuceneMemoryConfig.DEDUP_CAPTIONS, Boolean.toString(!keepDuplicateCaptions));
     cfg.put(LuceneMemoryConfig.MAX_CAPTION_CHARS, Integer.toString(maxCaptionChars));
@@ -131,7 +136,7 @@ final class MemoryIngestCommand implements Callable<Integer> {
         MemoryFormat f = format.equalsIgnoreCase("auto") ? MemoryFormat.detect(source) : MemoryFormat.parse(format);
         try (PairReader r = PairReaders.open(source, f, read);
             ProgressBar bar = new ProgressBar(err, mode, shortName(source), "pairs")) {
-          IngestJob.Result res = IngestJob.of(n, policy, p -> bar.update(p.fraction(), p.read())).run(r, w);
+          IngestJob.Result res = IngestJob.of(n, policy, p -> bar.update(p.fraction(), p.read(), lastCommit(p))).run(r, w);
           readCounts = readCounts.plus(res.reader());
           rejected += res.rejected();
         }
@@ -174,6 +179,15 @@ final class MemoryIngestCommand implements Callable<Integer> {
         Format.count(stats.distinctTerms()),
         Format.bytes(stats.bytesOnDisk()));
     return 0;
+  }
+
+  /** "last commit 1,200,000 pairs 4 s ago": what a crash now would keep. */
+  static String lastCommit(IngestJob.Progress p) {
+    if (p.lastCommit() == null) {
+      return "no commit yet";
+    }
+    long ago = Math.max(0, Duration.between(p.lastCommit().time(), java.time.Instant.now()).toSeconds());
+    return String.format(Locale.ROOT, "last commit %s pairs %d s ago", Format.count(p.lastCommit().pairs()), ago);
   }
 
   static MalformedPolicy policy(String s) {

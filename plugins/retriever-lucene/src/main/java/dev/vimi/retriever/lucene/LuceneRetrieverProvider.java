@@ -24,8 +24,8 @@ import java.util.Optional;
  *   <tr><td>{@code analyzer}</td><td>{@code english}, or the memory's</td><td>{@code english}, {@code
  *       standard}, {@code simple}, {@code whitespace}, or an {@code Analyzer} class name. A memory
  *       records its analyzer; opening it with a different one is an error</td></tr>
- *   <tr><td>{@code commit.every}</td><td>2000000</td><td>writer: pairs between automatic commits</td></tr>
- *   <tr><td>{@code commit.interval.seconds}</td><td>60</td><td>writer: seconds between automatic commits; a
+ *   <tr><td>{@code commit.every}</td><td>1000000</td><td>writer: most pairs between automatic commits</td></tr>
+ *   <tr><td>{@code commit.interval.seconds}</td><td>10</td><td>writer: most seconds between automatic commits; a
  *       crash loses at most what was added since the last commit, whichever bound came first</td></tr>
  *   <tr><td>{@code ram.buffer.mb}</td><td>128</td><td>writer: indexing buffer per flush</td></tr>
  *   <tr><td>{@code images}</td><td>{@code reference}</td><td>writer: {@code reference} (paths and URIs as
