@@ -26,6 +26,16 @@ final class CliTerms {
               Pattern.compile("more than images\\.inline\\.max\\.bytes=(\\d+); raise the limit or keep images by reference \\(images=reference\\)"),
               "more than the $1 bytes an inline image may have; keep images by reference (--images reference, the default)"),
           rule("'index.dir'", "--memory"),
+          rule("configuration key 'k1'", "--k1"),
+          rule("configuration key 'b'", "--b"),
+          rule("configuration key 'commit.interval.seconds'", "--commit-seconds"),
+          rule("configuration key 'commit.every'", "--commit-every"),
+          rule("configuration key 'max.caption.chars'", "--max-caption-chars"),
+          rule("configuration key 'search.threads'", "--search-threads"),
+          rule("configuration key 'images'", "--images"),
+          rule("maxCaptionChars must be", "--max-caption-chars must be"),
+          rule("'analyzer' is", "--analyzer is"),
+          rule("Remove the key (the memory's analyzer is then used)", "Leave out --analyzer (the memory's analyzer is then used)"),
           rule("raise the limit (max-pixels)", "raise the limit with --max-image-pixels N"),
           rule("(configuration key max_image_pixels)", "(--max-image-pixels)"));
 

@@ -14,6 +14,7 @@ import dev.vimi.retriever.lucene.LuceneMemoryWriter;
 import dev.vimi.retriever.lucene.LuceneRetriever;
 import dev.vimi.retriever.lucene.LuceneRetrieverProvider;
 import dev.vimi.spi.ConfigurationException;
+import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.MemoryStats;
 import dev.vimi.spi.ProviderConfig;
 import java.io.PrintWriter;
@@ -122,6 +123,9 @@ final class MemoryIngestCommand implements Callable<Integer> {
     }
     ProviderConfig config = ProviderConfig.of("retriever lucene", cfg);
     int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    if (n < 1 || n > 256) {
+      throw new InvalidInputException("--threads", "must be in [1, 256] but is " + n);
+    }
     ProgressBar.Mode mode = ProgressBar.Mode.parse(progress);
     LuceneRetrieverProvider provider = new LuceneRetrieverProvider();
     long start = System.nanoTime();

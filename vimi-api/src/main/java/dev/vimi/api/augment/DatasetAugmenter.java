@@ -215,6 +215,7 @@ public final class DatasetAugmenter {
       throw new ConfigurationException("caption file " + input + " does not exist or is not a file");
     }
     Resume resume = recover(input, output);
+    boolean createdHere = !Files.exists(output);
     long totalBytes;
     try {
       totalBytes = Files.size(input);
@@ -301,12 +302,26 @@ public final class DatasetAugmenter {
       out.flush();
       force(output);
     } catch (IOException e) {
+      removeIfEmpty(output, createdHere);
       throw new UncheckedIOException("augmenting " + input + " into " + output + " failed: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      removeIfEmpty(output, createdHere); // a run that fails before its first record leaves no empty file behind
+      throw e;
     } finally {
       window.forEach(f -> f.cancel(true));
       pool.shutdownNow();
     }
     return new AugmentResult(output, resume.records, written, skipped[0], withoutHits, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private static void removeIfEmpty(Path output, boolean createdHere) {
+    try {
+      if (createdHere && Files.isRegularFile(output) && Files.size(output) == 0) {
+        Files.delete(output);
+      }
+    } catch (IOException e) {
+      LOG.warn("could not remove the empty output {}: {}", output, e.toString());
+    }
   }
 
   private static Batch await(Future<Batch> f) {

@@ -134,7 +134,11 @@ public final class LuceneMemoryWriter implements MemoryWriter {
               + " to finish or stop it, then try again", e);
     }
     this.writer = w;
-    w.setLiveCommitData(userData.entrySet());
+    // only when it differs from the commit's (which later commits carry on): setting it counts as a change, and
+    // a writer that adds nothing must leave the memory's files as they were when it closes
+    if (committed == null || !userData.equals(committed.getIndexCommit().getUserData())) {
+      w.setLiveCommitData(userData.entrySet());
+    }
     this.pairsAtOpen = committed == null ? 0 : committed.numDocs();
     if (committed != null) {
       Path segments = MemoryLayout.luceneDir(memoryDir).resolve(committed.getIndexCommit().getSegmentsFileName());
