@@ -11,6 +11,7 @@ module dev.vimi.cli {
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
   requires java.logging;
+  requires java.management;
 
   opens dev.vimi.cli to info.picocli;
 }

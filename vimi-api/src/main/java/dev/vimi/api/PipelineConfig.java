@@ -3,6 +3,7 @@ package dev.vimi.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vimi.spi.ConfigKeys;
 import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.ProviderConfig;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SortedMap;
@@ -34,23 +36,43 @@ import java.util.TreeMap;
  * In JSON, sections are objects and the provider name is the {@code "provider"} member:
  * {@code {"denoiser": {"provider": "onnx", "device": "cpu"}, "retrieval": {"k": 2}}}.
  *
+ * <p>Any other key is refused with the closest known one ({@code retrieval.kk}: "did you mean
+ * 'retrieval.k'?"); the keys under {@code denoiser.}, {@code encoder.} and {@code retriever.} are
+ * checked by the provider they go to, when the pipeline is built.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class PipelineConfig {
+  /** The pipeline's own keys. */
+  public static final List<String> KEYS = List.of("model", "denoiser", "encoder", "retriever", "task", "retrieval.k");
+
+  /** Sections whose keys go to a provider, which checks them. */
+  private static final List<String> PROVIDER_SECTIONS = List.of("denoiser.", "encoder.", "retriever.");
+
   private final SortedMap<String, String> values;
   private final Path baseDir;
 
-  private PipelineConfig(Map<String, String> values, Path baseDir) {
+  private PipelineConfig(String owner, Map<String, String> values, Path baseDir) {
+    ConfigKeys.requireKnown(owner, values.keySet(), KEYS, k -> PROVIDER_SECTIONS.stream().anyMatch(k::startsWith));
     this.values = new TreeMap<>(values);
     this.baseDir = baseDir;
   }
 
-  /** A configuration from in-memory keys; relative paths resolve against the working directory. */
+  /**
+   * A configuration from in-memory keys; relative paths resolve against the working directory.
+   *
+   * @throws ConfigurationException for a key the pipeline does not know (with the closest known one)
+   */
   public static PipelineConfig of(Map<String, String> values) {
-    return new PipelineConfig(values, Path.of(""));
+    return new PipelineConfig("pipeline configuration", values, Path.of(""));
   }
 
-  /** Reads a {@code .properties} or {@code .json} file (by extension). */
+  /**
+   * Reads a {@code .properties} or {@code .json} file (by extension).
+   *
+   * @throws ConfigurationException if the file is missing or malformed, or holds a key the pipeline
+   *     does not know (the message names the file, the key and the closest known key)
+   */
   public static PipelineConfig read(Path file) {
     String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     if (!Files.isRegularFile(file)) {
@@ -72,7 +94,7 @@ public final class PipelineConfig {
         }
         TreeMap<String, String> flat = new TreeMap<>();
         flatten(file, "", root, flat);
-        return new PipelineConfig(flat, base);
+        return new PipelineConfig(file.toString(), flat, base);
       }
       if (name.endsWith(".properties")) {
         Properties p = new Properties();
@@ -81,7 +103,7 @@ public final class PipelineConfig {
         }
         TreeMap<String, String> flat = new TreeMap<>();
         p.stringPropertyNames().forEach(k -> flat.put(k, p.getProperty(k).trim()));
-        return new PipelineConfig(flat, base);
+        return new PipelineConfig(file.toString(), flat, base);
       }
     } catch (IOException e) {
       throw new ConfigurationException("cannot read configuration file " + file + ": " + e.getMessage(), e);

@@ -48,4 +48,24 @@ class PipelineConfigTest {
     Files.writeString(props, "retrieval.k=two\n");
     assertThatThrownBy(() -> VimiPipeline.builder().configure(props)).hasMessageContaining("'retrieval.k' must be an integer but is 'two'");
   }
+
+  @Test
+  void misspeltKeysAreRefusedWithTheClosestKnownOne(@TempDir Path dir) throws Exception {
+    Path props = dir.resolve("vimi.properties");
+    Files.writeString(props, "denoiser=gaussian-oracle\nretrieval.kk=2\n");
+    assertThatThrownBy(() -> PipelineConfig.read(props))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage(props + ": unknown key 'retrieval.kk'; did you mean 'retrieval.k'? known: [denoiser, encoder, model,"
+            + " retrieval.k, retriever, task]");
+    Path json = dir.resolve("vimi.json");
+    Files.writeString(json, "{\"retriver\": {\"provider\": \"lucene\", \"index.dir\": \"m\"}}");
+    assertThatThrownBy(() -> PipelineConfig.read(json))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith(json + ": unknown key 'retriver'; did you mean 'retriever'?");
+    // without the check, a misspelt provider line left the choice to priorities (a "tie" between backends)
+    assertThatThrownBy(() -> PipelineConfig.of(java.util.Map.of("denosier", "onnx")))
+        .hasMessageStartingWith("pipeline configuration: unknown key 'denosier'; did you mean 'denoiser'?");
+    // the sections' keys belong to the providers, which check them when the pipeline is built
+    assertThat(PipelineConfig.of(java.util.Map.of("denoiser.devcie", "cpu")).asMap()).containsKey("denoiser.devcie");
+  }
 }

@@ -14,6 +14,15 @@ import java.util.Objects;
  */
 public sealed interface ImageRef permits ImageRef.OfPath, ImageRef.OfUri, ImageRef.OfBytes, ImageRef.OfPixels {
 
+  /**
+   * The one default limit on the pixels of an input image that every vimi component applies (the
+   * command line's image loader, the condition encoder): 40,000,000 pixels, e.g. 6324 x 6324 or
+   * 8000 x 5000. A larger image is refused from its header, before any pixel is decoded (decoding
+   * 64 Mpx costs over 2 GB of memory). Components offer a setting to raise it.
+   */
+  long DEFAULT_MAX_PIXELS = 40_000_000L;
+
+
   /** Short human-readable description for logs and listings (never the bytes). */
   String describe();
 

@@ -26,6 +26,26 @@ public interface MemoryWriter extends AutoCloseable {
   /** Number of pairs the memory held when this writer opened plus those added since. */
   long count();
 
+  /**
+   * The last commit: what a crash now would keep.
+   *
+   * @param pairs pairs the memory held at that commit
+   * @param time when it was made
+   */
+  record Commit(long pairs, java.time.Instant time) {
+    public Commit {
+      java.util.Objects.requireNonNull(time, "time");
+    }
+  }
+
+  /**
+   * The last commit this writer made or opened, for progress reports ("last commit: 1,200,000 pairs, 4 s
+   * ago"); empty if there is none yet or the writer cannot tell. Cheap; safe to call from any thread.
+   */
+  default java.util.Optional<Commit> lastCommit() {
+    return java.util.Optional.empty();
+  }
+
   /** Commits and releases the memory. Idempotent. */
   @Override
   void close();

@@ -1,6 +1,7 @@
 package dev.vimi.spi;
 
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -8,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Immutable string-keyed configuration handed to a provider's factory method.
@@ -85,6 +87,28 @@ public final class ProviderConfig {
           }
         });
     return new ProviderConfig(owner, sub);
+  }
+
+  /**
+   * Refuses keys that are not in {@code known}: a misspelt key would otherwise be ignored and its
+   * setting silently not applied. The error says which key, the closest known one and all known
+   * ones (see {@link ConfigKeys}).
+   *
+   * @return this configuration, for chaining
+   * @throws ConfigurationException for the first unknown key in sorted order
+   */
+  public ProviderConfig requireKnownKeys(Collection<String> known) {
+    ConfigKeys.requireKnown(owner, values.keySet(), known);
+    return this;
+  }
+
+  /**
+   * {@link #requireKnownKeys(Collection)}, leaving alone the keys that belong to someone else (for
+   * example the pipeline's {@code model.*} entries).
+   */
+  public ProviderConfig requireKnownKeys(Collection<String> known, Predicate<String> ignored) {
+    ConfigKeys.requireKnown(owner, values.keySet(), known, ignored);
+    return this;
   }
 
   public Optional<String> get(String key) {

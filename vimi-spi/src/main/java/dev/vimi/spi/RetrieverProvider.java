@@ -22,6 +22,17 @@ public interface RetrieverProvider extends NamedProvider {
   }
 
   /**
+   * Checks the whole memory the configuration points at for damage (every file's checksum, the index
+   * structures), without changing it. Slow on a large memory: it reads everything. Retrievers that
+   * cannot check their memory keep the default, which refuses.
+   *
+   * @throws ConfigurationException if there is no memory there, or it is being written to
+   */
+  default MemoryCheck verify(ProviderConfig config) {
+    throw new ConfigurationException("retriever '" + name() + "' cannot verify its memory");
+  }
+
+  /**
    * A configuration that lets the compatibility runner build a fresh, empty memory of this kind in
    * {@code workDir} without outside help, or empty if the provider needs external infrastructure
    * (a cluster) that the runner cannot create.

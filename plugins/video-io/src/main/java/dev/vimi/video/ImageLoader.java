@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
  *       TwelveMonkeys, which also converts CMYK and YCCK JPEGs (with their ICC profile, or a generic
  *       CMYK profile) to RGB; WebP (lossy, lossless, with alpha; the first frame of an animation)
  *       through TwelveMonkeys. Other formats are refused with a message saying so.
- *   <li><b>Decompression bombs.</b> The width and height are read from the header first; an image
- *       larger than the limit (default {@value #DEFAULT_MAX_SIDE}x{@value #DEFAULT_MAX_SIDE}) is
- *       refused before any pixels are decoded.
+ *   <li><b>Decompression bombs and huge photos.</b> The width and height are read from the header
+ *       first; an image of more pixels than the limit (default {@link ImageRef#DEFAULT_MAX_PIXELS},
+ *       the limit every vimi component applies) or wider or higher than {@value #DEFAULT_MAX_SIDE}
+ *       is refused before any pixel is decoded.
  *   <li><b>Broken files.</b> A missing, unreadable, truncated or corrupt file is an {@link
  *       InvalidInputException} (field {@code "image"}) whose message names the file. Truncated
  *       JPEGs, which decoders would otherwise fill with grey and accept, are refused too.
@@ -56,8 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class ImageLoader {
   private static final Logger LOG = LoggerFactory.getLogger(ImageLoader.class);
 
-  /** Default largest width and height, in pixels. */
-  public static final int DEFAULT_MAX_SIDE = 8192;
+  /** Default largest width and height, in pixels; the pixel count is limited by {@link ImageRef#DEFAULT_MAX_PIXELS}. */
+  public static final int DEFAULT_MAX_SIDE = 65_535;
 
   /** The image formats read. */
   public enum Format {
@@ -71,33 +72,48 @@ public final class ImageLoader {
 
   private final int maxWidth;
   private final int maxHeight;
+  private final long maxPixels;
 
-  private ImageLoader(int maxWidth, int maxHeight) {
-    if (maxWidth < 1 || maxHeight < 1) {
+  private ImageLoader(int maxWidth, int maxHeight, long maxPixels) {
+    if (maxWidth < 1 || maxHeight < 1 || maxPixels < 1) {
       throw new ConfigurationException(
-          "image size limits must be at least 1x1 pixel but are " + maxWidth + "x" + maxHeight);
+          "image size limits must be at least 1x1 pixel but are " + maxWidth + "x" + maxHeight + ", " + maxPixels + " pixels");
     }
     this.maxWidth = maxWidth;
     this.maxHeight = maxHeight;
+    this.maxPixels = maxPixels;
   }
 
-  /** A loader that accepts images up to {@value #DEFAULT_MAX_SIDE} pixels on each side. */
+  /** A loader that accepts images of up to {@link ImageRef#DEFAULT_MAX_PIXELS} pixels. */
   public static ImageLoader withDefaultLimits() {
-    return new ImageLoader(DEFAULT_MAX_SIDE, DEFAULT_MAX_SIDE);
+    return new ImageLoader(DEFAULT_MAX_SIDE, DEFAULT_MAX_SIDE, ImageRef.DEFAULT_MAX_PIXELS);
   }
 
   /** A loader that accepts images up to {@code maxWidth x maxHeight} pixels. */
   public static ImageLoader withLimits(int maxWidth, int maxHeight) {
-    return new ImageLoader(maxWidth, maxHeight);
+    return new ImageLoader(maxWidth, maxHeight, (long) maxWidth * maxHeight);
+  }
+
+  /** A loader that accepts images of up to {@code maxPixels} pixels (and at most 65535 on a side). */
+  public static ImageLoader withMaxPixels(long maxPixels) {
+    return new ImageLoader(DEFAULT_MAX_SIDE, DEFAULT_MAX_SIDE, maxPixels);
   }
 
   /**
-   * A loader configured by the keys {@code max-width} and {@code max-height} (each 1 to 65535,
-   * default {@value #DEFAULT_MAX_SIDE}).
+   * A loader configured by the keys {@code max-pixels} (default {@link ImageRef#DEFAULT_MAX_PIXELS}),
+   * {@code max-width} and {@code max-height} (each 1 to 65535, default {@value #DEFAULT_MAX_SIDE}).
    */
   public static ImageLoader fromConfig(ProviderConfig config) {
+    config.requireKnownKeys(java.util.List.of("max-pixels", "max-width", "max-height"));
     return new ImageLoader(
-        config.getInt("max-width", DEFAULT_MAX_SIDE, 1, 65535), config.getInt("max-height", DEFAULT_MAX_SIDE, 1, 65535));
+        config.getInt("max-width", DEFAULT_MAX_SIDE, 1, 65535),
+        config.getInt("max-height", DEFAULT_MAX_SIDE, 1, 65535),
+        config.getLong("max-pixels", ImageRef.DEFAULT_MAX_PIXELS));
+  }
+
+  /** The most pixels (width x height) an image may have. */
+  public long maxPixels() {
+    return maxPixels;
   }
 
   public int maxWidth() {
@@ -261,20 +277,19 @@ public final class ImageLoader {
     if (w > maxWidth || h > maxHeight) {
       throw new InvalidInputException(
           "image",
-          "image "
-              + name
-              + " is "
-              + w
-              + "x"
-              + h
-              + " pixels, larger than the limit of "
-              + maxWidth
-              + "x"
-              + maxHeight
-              + "; downscale it, or raise the limit (max-width, max-height) if you trust the file");
+          "image " + name + " is " + w + "x" + h + " pixels, larger than the limit of " + maxWidth + "x" + maxHeight
+              + "; resize it, or raise the limit (max-width, max-height) if you trust the file");
     }
-    if (w < 1 || h < 1) {
-      throw new InvalidInputException("image", "image " + name + " has no pixels (" + w + "x" + h + ")");
+    long pixels = (long) w * h;
+    if (pixels > maxPixels) {
+      throw new InvalidInputException(
+          "image",
+          String.format(
+              Locale.ROOT,
+              "image %s is %dx%d = %,d pixels, more than the limit of %,d; it was refused before decoding. Resize it"
+                  + " (the encoder scales every image down to its small input size anyway), or raise the limit"
+                  + " (max-pixels) if you trust the file and have the memory (about 4 bytes per pixel, twice)",
+              name, w, h, pixels, maxPixels));
     }
   }
 

@@ -128,12 +128,35 @@ final class OutputTargets {
    */
   static void checkTarget(Path target, boolean folder) {
     Path abs = absolute(target);
-    checkParent(abs, target);
+    Path parent = checkParent(abs, target);
     if (!folder && Files.isDirectory(abs)) {
       throw new InvalidInputException("target", target + " is a folder; give a file name");
     }
     if (folder && Files.exists(abs, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
       throw new InvalidInputException("target", target + " exists and is not a folder; give a folder path");
+    }
+    probeWritable(parent, abs, target);
+  }
+
+  /**
+   * Creates and deletes a hidden file next to the target: the only reliable test that the folder
+   * takes new files ({@link Files#isWritable} says yes for root on read-only or virtual file systems
+   * such as /sys).
+   */
+  private static void probeWritable(Path parent, Path abs, Path target) {
+    Path probe = null;
+    try {
+      probe = createSibling(parent, abs, false);
+    } catch (InvalidInputException e) {
+      throw e;
+    } catch (IOException e) {
+      String why = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
+      throw new InvalidInputException(
+          "target", "cannot create files in the folder " + parent + " (for " + target + "): " + why + "; choose a writable folder", e);
+    } finally {
+      if (probe != null) {
+        deleteQuietly(probe);
+      }
     }
   }
 
@@ -182,7 +205,8 @@ final class OutputTargets {
         }
       } catch (AccessDeniedException e) {
         throw new InvalidInputException(
-            "target", "cannot create files in the folder " + parent + " (permission denied); choose a writable folder", e);
+            "target", "cannot create files in the folder " + parent + " (for " + abs.getFileName() + "): permission denied;"
+                + " choose a writable folder", e);
       }
     }
   }

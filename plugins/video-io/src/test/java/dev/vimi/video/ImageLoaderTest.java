@@ -300,11 +300,61 @@ class ImageLoaderTest {
     assertThatThrownBy(() -> LOADER.read(bomb))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("bomb.png")
-        .hasMessageContaining("60000x60000")
-        .hasMessageContaining("8192x8192");
+        .hasMessageContaining("60000x60000 = 3,600,000,000 pixels, more than the limit of 40,000,000")
+        .hasMessageContaining("refused before decoding");
     assertThat(LOADER.header(ImageRef.of(bomb)))
         .as("the header alone is readable")
         .isEqualTo(new ImageLoader.Header(ImageLoader.Format.PNG, 60000, 60000));
+  }
+
+  /** A complete, valid 8000x8000 RGB PNG (one colour), written without holding its pixels: 192 MB decoded. */
+  static byte[] realPng8000() throws IOException {
+    int w = 8000;
+    int h = 8000;
+    java.io.ByteArrayOutputStream idat = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(idat, new java.util.zip.Deflater(9))) {
+      byte[] row = new byte[1 + 3 * w]; // filter 0, black pixels
+      for (int y = 0; y < h; y++) {
+        z.write(row);
+      }
+    }
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0).array());
+    chunk(png, "IDAT", idat.toByteArray());
+    chunk(png, "IEND", new byte[0]);
+    return png.toByteArray();
+  }
+
+  private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) {
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    crc.update(t);
+    crc.update(data);
+    out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+    out.writeBytes(t);
+    out.writeBytes(data);
+    out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+  }
+
+  @Test
+  void aRealOverLimitPhotoIsRefusedFromItsHeaderWithTheFix() throws Exception {
+    Path big = Files.write(dir.resolve("big.png"), realPng8000());
+    assertThat(LOADER.header(ImageRef.of(big))).isEqualTo(new ImageLoader.Header(ImageLoader.Format.PNG, 8000, 8000));
+    assertThat(LOADER.maxPixels()).isEqualTo(ImageRef.DEFAULT_MAX_PIXELS);
+    // refused before decoding: a 64 Mpx decode would need well over the memory this check allows itself
+    assertThatThrownBy(() -> LOADER.readPixels(ImageRef.of(big)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("big.png is 8000x8000 = 64,000,000 pixels, more than the limit of 40,000,000")
+        .hasMessageContaining("Resize it")
+        .hasMessageContaining("raise the limit (max-pixels)");
+    ImageLoader tight = ImageLoader.withMaxPixels(100);
+    assertThatThrownBy(() -> tight.read(ImageRef.ofBytes(resource("pattern-lossless.webp"))))
+        .hasMessageContaining("16x12 = 192 pixels, more than the limit of 100");
+    assertThat(ImageLoader.fromConfig(ProviderConfig.of("images", Map.of("max-pixels", "192"))).read(ImageRef.ofBytes(resource("pattern-lossless.webp"))).getWidth())
+        .isEqualTo(16);
+    assertThatThrownBy(() -> ImageLoader.fromConfig(ProviderConfig.of("images", Map.of("max_pixels", "192"))))
+        .hasMessageContaining("unknown key 'max_pixels'; did you mean 'max-pixels'?");
   }
 
   @Test

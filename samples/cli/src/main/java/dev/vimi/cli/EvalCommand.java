@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
 /** {@code vimi eval}: evaluations of a model. */
 @Command(
     name = "eval",
+    mixinStandardHelpOptions = true,
     description = "Evaluate a model.",
     subcommands = {EvalCommand.Grounding.class, CommandLine.HelpCommand.class})
 public final class EvalCommand implements Runnable {
@@ -58,6 +59,7 @@ public final class EvalCommand implements Runnable {
    */
   @Command(
       name = "grounding",
+      mixinStandardHelpOptions = true,
       sortOptions = false,
       description = {
         "Measure grounding: subject identity, motion, background, first-frame fidelity, consistency;",
@@ -92,6 +94,9 @@ public final class EvalCommand implements Runnable {
 
     @Option(names = "--report", paramLabel = "FILE.md", description = "Also write the table and every item's result as Markdown.")
     Path report;
+
+    @Option(names = "--force", description = "Replace an existing --report written by an earlier run (vimi never replaces other files).")
+    boolean force;
 
     @Option(names = "--progress", defaultValue = "auto", description = "auto, bar, lines or none.")
     String progress;
@@ -139,6 +144,9 @@ public final class EvalCommand implements Runnable {
       ProgressBar.Mode mode = ProgressBar.Mode.parse(progress);
       if (perGroup < 1) {
         throw new InvalidInputException("per-group", "--per-group must be at least 1 but is " + perGroup);
+      }
+      if (report != null) {
+        OutputFiles.checkFile("--report", report, force, OutputFiles.Kind.GROUNDING_REPORT);
       }
       Path home = GenerateCommand.home();
       Path setFile = set != null ? set : home.resolve("models/vimi-tiny/eval/grounding.json");

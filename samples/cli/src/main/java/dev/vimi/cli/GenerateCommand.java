@@ -18,7 +18,6 @@ import dev.vimi.spi.RetrievedItem;
 import dev.vimi.spi.VideoWriterProvider;
 import dev.vimi.video.ContactSheet;
 import dev.vimi.video.ImageLoader;
-import dev.vimi.video.VideoWriters;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +42,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "generate",
+    mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
       "Generate a video from a multimodal prompt (ViMi).",
@@ -89,6 +89,10 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--device", defaultValue = "cpu", description = "cpu (default) or cuda:N.")
   String device;
 
+  @Option(names = "--max-image-pixels", paramLabel = "N", description = "Largest --image or --first-frame, in pixels (default ${DEFAULT-VALUE}); larger ones are refused before decoding.",
+      defaultValue = "" + ImageRef.DEFAULT_MAX_PIXELS)
+  long maxImagePixels;
+
   @Option(names = "--model", paramLabel = "DIR", description = "A model bundle folder. Default: ViMi-tiny (models/vimi-tiny/bundle).")
   Path model;
 
@@ -100,8 +104,11 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "-k", paramLabel = "K", description = "Image-text pairs to retrieve. Default: the pipeline's (2).")
   Integer k;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "FILE", defaultValue = "vimi.mp4", description = "Output: .mp4, .gif, or a folder name for PNG frames (default ${DEFAULT-VALUE}).")
+  @Option(names = {"-o", "--out"}, paramLabel = "FILE", defaultValue = "vimi.mp4", description = "Output: .mp4, .gif, or a folder name for PNG frames (default ${DEFAULT-VALUE}). An existing one is replaced only with --force.")
   Path out;
+
+  @Option(names = "--force", description = "Replace an existing --out or --contact-sheet of the same kind (vimi never replaces other files).")
+  boolean force;
 
   @Option(names = "--scale", defaultValue = "4", description = "Integer upscale of the written video, for viewing tiny videos (default ${DEFAULT-VALUE}).")
   int scale;
@@ -131,11 +138,19 @@ public final class GenerateCommand implements Callable<Integer> {
     if (scale < 1 || scale > 64) {
       throw new InvalidInputException("scale", "--scale must be in [1, 64] but is " + scale);
     }
-    VideoWriterProvider writer = VideoWriters.checkTarget(out);
+    VideoWriterProvider writer = OutputFiles.checkVideo("--out", out, force);
     if (contactSheet != null) {
-      ContactSheet.checkTarget(contactSheet);
+      try {
+        ContactSheet.checkTarget(contactSheet);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException("--contact-sheet", OutputFiles.detail(e), e);
+      }
+      OutputFiles.checkReplace("--contact-sheet", contactSheet, force, OutputFiles.Kind.PNG);
     }
-    ImageLoader loader = ImageLoader.withDefaultLimits();
+    if (maxImagePixels < 1) {
+      throw new InvalidInputException("--max-image-pixels", "must be at least 1 but is " + maxImagePixels);
+    }
+    ImageLoader loader = ImageLoader.withMaxPixels(maxImagePixels);
     ImageRef[] imageRefs = new ImageRef[images.size()];
     for (int i = 0; i < images.size(); i++) {
       imageRefs[i] = loadImage(loader, images.get(i), "--image");
@@ -172,6 +187,10 @@ public final class GenerateCommand implements Callable<Integer> {
 
     // 2. the pipeline: backend, encoder, retriever
     VimiPipeline.Builder pb = VimiPipeline.builder().model(spec).denoiser(backend, Map.of("device", device));
+    if (maxImagePixels != ImageRef.DEFAULT_MAX_PIXELS) {
+      // the encoder decodes the retrieved images with the same limit (its key of the same meaning)
+      pb.encoder(null, Map.of("max_image_pixels", Long.toString(maxImagePixels)));
+    }
     boolean retrieve = !noRetrieval && task.equals("t2v");
     if (!retrieve) {
       pb.noRetriever();
@@ -222,7 +241,11 @@ public final class GenerateCommand implements Callable<Integer> {
     if (!Files.isRegularFile(file)) {
       throw new InvalidInputException(option, file + " does not exist or is not a file");
     }
-    return loader.readPixels(ImageRef.of(file));
+    try {
+      return loader.readPixels(ImageRef.of(file));
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(option, OutputFiles.detail(e), e);
+    }
   }
 
   /** One progress bar per cascade stage. */

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     name = "memory",
     mixinStandardHelpOptions = true,
     description = "Build, search and inspect an image-text memory (BM25; a Lucene folder, or a Vespa cluster with --retriever vespa).",
-    subcommands = {MemoryIngestCommand.class, MemorySearchCommand.class, MemoryStatsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {MemoryIngestCommand.class, MemorySearchCommand.class, MemoryStatsCommand.class, MemoryVerifyCommand.class, CommandLine.HelpCommand.class})
 final class MemoryCommand implements Runnable {
   @Spec CommandSpec spec;
 

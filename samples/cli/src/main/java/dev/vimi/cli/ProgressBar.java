@@ -62,6 +62,7 @@ final class ProgressBar implements AutoCloseable {
   private double lastFraction = -1;
   private long lastCount;
   private long printedCount = -1;
+  private String lastNote = "";
 
   ProgressBar(PrintWriter err, Mode mode, String label, String unit) {
     this.err = err;
@@ -75,6 +76,16 @@ final class ProgressBar implements AutoCloseable {
    * @param count items done so far
    */
   void update(double fraction, long count) {
+    update(fraction, count, "");
+  }
+
+  /**
+   * @param fraction done in [0, 1], or negative if unknown
+   * @param count items done so far
+   * @param note appended to the line, e.g. the last commit of an ingest; "" for none
+   */
+  void update(double fraction, long count, String note) {
+    lastNote = note;
     long now = System.nanoTime();
     lastFraction = fraction;
     lastCount = count;
@@ -116,6 +127,9 @@ final class ProgressBar implements AutoCloseable {
     if (fraction > 0 && fraction < 1) {
       long eta = Math.round(secs / fraction - secs);
       sb.append(String.format(Locale.ROOT, "  ETA %d:%02d", eta / 60, eta % 60));
+    }
+    if (!lastNote.isEmpty()) {
+      sb.append("  (").append(lastNote).append(')');
     }
     return sb.toString();
   }

@@ -1,12 +1,15 @@
 package dev.vimi.cli;
 
+import dev.vimi.spi.ConfigKeys;
 import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.VimiException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,7 +75,7 @@ public final class VimiCommand implements Runnable {
         (ex, commandLine, parseResult) -> {
           PrintWriter w = commandLine.getErr();
           w.println();
-          w.println("vimi: error: " + ex.getMessage());
+          w.println("vimi: error: " + CliTerms.translate(ex.getMessage()));
           if (verbose) {
             ex.printStackTrace(w);
           } else if (!(ex instanceof VimiException)) {
@@ -81,10 +84,40 @@ public final class VimiCommand implements Runnable {
           w.flush();
           return ex instanceof ConfigurationException || ex instanceof InvalidInputException || ex instanceof IllegalArgumentException ? 2 : 1;
         });
+    cl.setParameterExceptionHandler(VimiCommand::badUsage);
     int code = cl.execute(args);
     o.flush();
     e.flush();
     return code;
+  }
+
+  /**
+   * Bad usage: the message, then the command's usage. A mistyped option is named alone, with the
+   * closest real option; the words picocli could not place after it (the value of the mistyped option,
+   * a prompt that then counted as one word too many) are not listed as unknown options too.
+   */
+  private static int badUsage(CommandLine.ParameterException ex, String[] args) {
+    CommandLine cmd = ex.getCommandLine();
+    PrintWriter w = cmd.getErr();
+    if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+      List<String> options = u.getUnmatched().stream().filter(a -> a.startsWith("-") && a.length() > 1).toList();
+      if (!options.isEmpty()) {
+        List<String> known = new ArrayList<>();
+        cmd.getCommandSpec().options().forEach(o -> known.addAll(Arrays.asList(o.names())));
+        for (String o : options) {
+          String name = o.contains("=") ? o.substring(0, o.indexOf('=')) : o;
+          String hint = ConfigKeys.suggest(name, known).map(s -> "; did you mean " + s + "?").orElse("");
+          w.println("Unknown option: '" + name + "'" + hint);
+        }
+        w.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+        w.flush();
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
+      }
+    }
+    w.println(ex.getMessage());
+    cmd.usage(w);
+    w.flush();
+    return cmd.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /** The version from the jar manifest, or "development" when run from classes. */

@@ -17,12 +17,10 @@ import dev.vimi.spi.Retriever;
 import dev.vimi.spi.TaskInput;
 import dev.vimi.spi.TaskInstruction;
 import dev.vimi.spi.VimiException;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -216,7 +214,8 @@ public final class DatasetAugmenter {
     if (!Files.isRegularFile(input)) {
       throw new ConfigurationException("caption file " + input + " does not exist or is not a file");
     }
-    Resume resume = recover(output);
+    Resume resume = recover(input, output);
+    boolean createdHere = !Files.exists(output);
     long totalBytes;
     try {
       totalBytes = Files.size(input);
@@ -245,7 +244,7 @@ public final class DatasetAugmenter {
                     StandardCharsets.UTF_8),
                 1 << 16)) {
       counter = new CountingStream(raw);
-      BufferedReader in = new BufferedReader(new InputStreamReader(counter, StandardCharsets.UTF_8), 1 << 16);
+      Utf8Lines in = new Utf8Lines(new java.io.BufferedInputStream(counter, 1 << 16));
       long[] lineNo = {0};
       // skip what an earlier run wrote, checking that it came from this input
       Input last = null;
@@ -303,12 +302,26 @@ public final class DatasetAugmenter {
       out.flush();
       force(output);
     } catch (IOException e) {
+      removeIfEmpty(output, createdHere);
       throw new UncheckedIOException("augmenting " + input + " into " + output + " failed: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      removeIfEmpty(output, createdHere); // a run that fails before its first record leaves no empty file behind
+      throw e;
     } finally {
       window.forEach(f -> f.cancel(true));
       pool.shutdownNow();
     }
     return new AugmentResult(output, resume.records, written, skipped[0], withoutHits, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private static void removeIfEmpty(Path output, boolean createdHere) {
+    try {
+      if (createdHere && Files.isRegularFile(output) && Files.size(output) == 0) {
+        Files.delete(output);
+      }
+    } catch (IOException e) {
+      LOG.warn("could not remove the empty output {}: {}", output, e.toString());
+    }
   }
 
   private static Batch await(Future<Batch> f) {
@@ -326,21 +339,60 @@ public final class DatasetAugmenter {
   }
 
   /** The next valid record, or null at the end; malformed records are skipped (counted) or thrown. */
-  private Input next(BufferedReader in, long[] lineNo, long[] skipped, Path input) throws IOException {
-    String line;
-    while ((line = in.readLine()) != null) {
+  private Input next(Utf8Lines in, long[] lineNo, long[] skipped, Path input) throws IOException {
+    Utf8Lines.Line line;
+    while ((line = in.next()) != null) {
       lineNo[0]++;
-      if (line.isBlank()) {
+      if (line.text() != null && line.text().isBlank()) {
         continue;
       }
       try {
-        return parse(line, lineNo[0]);
+        if (line.text() == null) {
+          throw new InvalidInputException(
+              "record", "the line is not valid UTF-8; convert the file to UTF-8 (e.g. iconv -f LATIN1 -t UTF-8) or repair the line");
+        }
+        return parse(line.text(), lineNo[0]);
       } catch (InvalidInputException e) {
         malformed(input + " line " + lineNo[0] + ": " + e.getMessage(), e);
         skipped[0]++;
       }
     }
     return null;
+  }
+
+  /**
+   * Lines of UTF-8 text, decoded strictly (a caption with invalid bytes is a malformed record, not a
+   * caption with U+FFFD in it).
+   */
+  private static final class Utf8Lines {
+    /** One line: its text, or null if it is not valid UTF-8. */
+    record Line(String text) {}
+
+    private final InputStream in;
+    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
+    private final java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+
+    Utf8Lines(InputStream in) {
+      this.in = in;
+    }
+
+    Line next() throws IOException {
+      line.reset();
+      int b;
+      while ((b = in.read()) >= 0 && b != '\n') {
+        line.write(b);
+      }
+      if (b < 0 && line.size() == 0) {
+        return null;
+      }
+      byte[] bytes = line.toByteArray();
+      int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+      try {
+        return new Line(decoder.reset().decode(ByteBuffer.wrap(bytes, 0, n)).toString());
+      } catch (java.nio.charset.CharacterCodingException e) {
+        return new Line(null);
+      }
+    }
   }
 
   private void malformed(String message, InvalidInputException e) {
@@ -443,13 +495,34 @@ public final class DatasetAugmenter {
   /** What an earlier run left: complete records and the id of the last one. */
   private record Resume(long records, String lastId) {}
 
-  /** Cuts a partial last line off {@code output} and counts its complete records. */
-  private Resume recover(Path output) {
+  /**
+   * Checks that an existing {@code output} is an augmented data set an earlier run wrote (anything else
+   * is refused and left untouched), cuts a partial last line off it and counts its complete records.
+   */
+  private Resume recover(Path input, Path output) {
     if (!Files.exists(output)) {
       return new Resume(0, null);
     }
+    if (Files.isDirectory(output)) {
+      throw new ConfigurationException(
+          "the output " + output + " is a folder; give the name of a JSONL file for the augmented records (a new file,"
+              + " or the output of an earlier run to resume it)");
+    }
+    try {
+      if (Files.isSameFile(input, output)) {
+        throw new ConfigurationException(
+            "the output " + output + " is the input file; give another file for the augmented records");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot inspect the existing output " + output + ": " + e.getMessage(), e);
+    }
     try (FileChannel ch = FileChannel.open(output, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long size = ch.size();
+      if (size > 0 && !startsLikeAugmentedRecord(ch)) {
+        throw new ConfigurationException(
+            "the output " + output + " exists and is not an augmented data set (its first line is not an augmented"
+                + " record); it is left as it is. Choose a new output file, or the output of an earlier run to resume it");
+      }
       long end = lastNewline(ch, size) + 1; // 0 if there is none
       if (end < size) {
         LOG.warn("{}: cutting off an incomplete last record ({} bytes) left by an interrupted run", output, size - end);
@@ -493,7 +566,30 @@ public final class DatasetAugmenter {
       }
       return new Resume(records, id.asText());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot inspect the existing output " + output, e);
+      throw new UncheckedIOException("cannot inspect the existing output " + output + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether the file starts the way every record this class writes starts: a complete first line
+   * that is a JSON object with {@code id}, {@code task} and {@code prompt_text}, or (an interrupted
+   * first record) {@code {"id":} followed by {@code ,"task":}.
+   */
+  private boolean startsLikeAugmentedRecord(FileChannel ch) throws IOException {
+    ByteBuffer head = ByteBuffer.allocate((int) Math.min(ch.size(), 1 << 20));
+    while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
+      // read the head
+    }
+    String text = new String(head.array(), 0, head.position(), StandardCharsets.UTF_8);
+    int nl = text.indexOf('\n');
+    if (nl < 0) {
+      return text.startsWith("{\"id\":") && text.contains(",\"task\":");
+    }
+    try {
+      JsonNode first = json.readTree(text.substring(0, nl));
+      return first != null && first.isObject() && first.has("id") && first.has("task") && first.has("prompt_text");
+    } catch (JsonProcessingException e) {
+      return false;
     }
   }
 

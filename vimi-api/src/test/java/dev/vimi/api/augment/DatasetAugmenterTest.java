@@ -178,7 +178,7 @@ class DatasetAugmenterTest {
   @Test
   void anOutputOfAnotherInputIsRefused() throws IOException {
     Path output = dir.resolve("other.jsonl");
-    Files.writeString(output, "{\"id\":\"zzz\",\"task\":\"t2v\"}\n");
+    Files.writeString(output, "{\"id\":\"zzz\",\"task\":\"t2v\",\"prompt_text\":\"x\"}\n");
     assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.T2V).build().run(input, output))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("does not continue the input")
@@ -208,5 +208,44 @@ class DatasetAugmenterTest {
     assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.T2V).build().run(dir.resolve("missing.jsonl"), dir.resolve("o.jsonl")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void anOutputThatIsNotOursIsLeftExactlyAsItIs() throws IOException {
+    Path notes = dir.resolve("notes.jsonl");
+    byte[] mine = "{\"id\":\"n1\",\"caption\":\"my own data\"}\n{\"id\":\"n2\",\"caption\":\"no newline at the end\"}"
+        .getBytes(StandardCharsets.UTF_8);
+    Files.write(notes, mine);
+    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.T2V).build().run(input, notes))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("exists and is not an augmented data set")
+        .hasMessageContaining("left as it is");
+    assertThat(Files.readAllBytes(notes)).as("the partial last line was not cut off").isEqualTo(mine);
+
+    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.T2V).build().run(input, dir))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("the output " + dir + " is a folder; give the name of a JSONL file");
+    byte[] in = Files.readAllBytes(input);
+    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.T2V).build().run(input, input))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("is the input file");
+    assertThat(Files.readAllBytes(input)).isEqualTo(in);
+  }
+
+  @Test
+  void aCaptionThatIsNotUtf8IsAMalformedRecord() throws IOException {
+    Path latin1 = dir.resolve("latin1.jsonl");
+    Files.write(
+        latin1,
+        ("{\"id\":\"a\",\"caption\":\"dog surfing\"}\n{\"id\":\"b\",\"caption\":\"caf\u00e9 on a beach\"}\n"
+                + "{\"id\":\"c\",\"caption\":\"red car\"}\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.T2V).build().run(latin1, dir.resolve("u1.jsonl")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("line 2: record: the line is not valid UTF-8");
+    AugmentResult r = DatasetAugmenter.builder(retriever, PaperTask.T2V).skipMalformed(true).build().run(latin1, dir.resolve("u2.jsonl"));
+    assertThat(r.skipped()).isEqualTo(1);
+    assertThat(read(dir.resolve("u2.jsonl"))).extracting(n -> n.get("id").asText()).containsExactly("a", "c");
+    assertThat(Files.readString(dir.resolve("u2.jsonl"))).doesNotContain("\uFFFD");
   }
 }

@@ -212,7 +212,7 @@ class OnnxBadInputTest {
   void otherConfigurationErrors() {
     assertThatThrownBy(() -> create(base(), Map.of("devcie", "cpu")))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("unknown configuration key 'devcie'");
+        .hasMessageContaining("unknown key 'devcie'; did you mean 'device'?");
     assertThatThrownBy(() -> create(base(), Map.of("fallback", "gpu")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("'fallback' is 'gpu' but must be none");

@@ -45,13 +45,7 @@ record PyTorchOptions(
 
   static PyTorchOptions parse(ProviderConfig config) {
     String owner = config.owner();
-    for (String key : config.keys()) {
-      if (!KEYS.contains(key) && !key.startsWith("model.")) {
-        throw new ConfigurationException(
-            owner + ": unknown configuration key '" + key + "'; the pytorch denoiser reads " + KEYS
-                + " (check the spelling)");
-      }
-    }
+    config.requireKnownKeys(KEYS, key -> key.startsWith("model."));
     String device = config.getString("device", "cpu").trim().toLowerCase(Locale.ROOT);
     Matcher m = DEVICE.matcher(device);
     if (!m.matches()) {

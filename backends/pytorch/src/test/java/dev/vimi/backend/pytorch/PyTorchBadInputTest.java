@@ -202,7 +202,7 @@ class PyTorchBadInputTest {
   void otherConfigurationErrors() {
     assertThatThrownBy(() -> create(base(), Map.of("execution_provider", "tensorrt")))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("unknown configuration key 'execution_provider'");
+        .hasMessageContaining("unknown key 'execution_provider'; known: [device,");
     assertThatThrownBy(() -> create(base(), Map.of("fallback", "yes")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("'fallback' is 'yes' but must be none");

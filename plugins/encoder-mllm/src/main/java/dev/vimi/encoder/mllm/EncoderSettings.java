@@ -1,8 +1,11 @@
 package dev.vimi.encoder.mllm;
 
+import dev.vimi.spi.ConfigKeys;
 import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.ProviderConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -76,8 +79,43 @@ record EncoderSettings(
   static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
   static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
 
+  /** Keys that name a file and may have an engine-specific variant ({@code vision.pytorch}). */
+  static final List<String> RESOURCE_KEYS = List.of("tokenizer", "lm", "embeddings", "vision", "projector", "fusion_net");
+
+  /** Every key the encoder reads, bare; each may also arrive as {@code model.<key>}. */
+  static final List<String> KEYS;
+
+  static {
+    List<String> keys =
+        new ArrayList<>(
+            List.of(
+                "lm_preset", "engine", "fusion", "dir", "image_size", "image_mean", "image_std", "background",
+                "max_tokens", "length", "dim", "truncation", "cache_size", "max_image_pixels", "max_image_bytes",
+                "threads", "spinning", "text_placeholders"));
+    for (String k : RESOURCE_KEYS) {
+      keys.add(k);
+      for (EngineKind e : EngineKind.values()) {
+        keys.add(k + "." + e.key());
+      }
+    }
+    KEYS = List.copyOf(keys);
+  }
+
+  /** Refuses keys the encoder does not read, bare or under {@code model.}, with the closest known one. */
+  static void requireKnownKeys(ProviderConfig config) {
+    for (String key : config.keys()) {
+      boolean model = key.startsWith("model.");
+      String bare = model ? key.substring("model.".length()) : key;
+      if (!KEYS.contains(bare)) {
+        throw ConfigKeys.unknownKey(
+            config.owner(), key, model ? KEYS.stream().map(k -> "model." + k).toList() : KEYS);
+      }
+    }
+  }
+
   /** Parses and validates {@code config}; the errors name the key, the value and what is expected. */
   static EncoderSettings parse(ProviderConfig config) {
+    requireKnownKeys(config);
     Reader r = new Reader(config);
     String preset = r.get("lm_preset").orElse(null);
     String presetTokenizer = null;
@@ -131,7 +169,7 @@ record EncoderSettings(
     int dim = r.intIn("dim", presetDim, 0, 1 << 16);
     Truncation truncation = r.choice("truncation", Truncation.class, Truncation.ERROR);
     int cacheSize = r.intIn("cache_size", 256, 0, 1 << 20);
-    long maxPixels = r.longIn("max_image_pixels", 40_000_000L, 1, Long.MAX_VALUE / 8);
+    long maxPixels = r.longIn("max_image_pixels", dev.vimi.spi.ImageRef.DEFAULT_MAX_PIXELS, 1, Long.MAX_VALUE / 8);
     int maxBytes = r.intIn("max_image_bytes", 32 << 20, 1, Integer.MAX_VALUE - 16);
     int threads = r.intIn("threads", 0, 0, 1024);
     boolean spinning = r.bool("spinning", false);

@@ -538,7 +538,9 @@ public final class MllmConditionEncoder implements ConditionEncoder {
             : decoder.decode(img.bytes, img.what);
     if ((long) px.width() * px.height() > settings.maxImagePixels()) {
       throw new InvalidInputException(
-          "image", img.what + " has " + (long) px.width() * px.height() + " pixels, more than the limit of " + settings.maxImagePixels());
+          "image",
+          img.what + " has " + (long) px.width() * px.height() + " pixels, more than the limit of " + settings.maxImagePixels()
+              + " (configuration key max_image_pixels); resize it, or raise the limit if such images are expected");
     }
     return preprocessor.apply(px);
   }

@@ -68,6 +68,9 @@ import dev.vimi.spi.ProviderConfig;
  *       placeholders (the text form)</td></tr>
  * </table>
  *
+ * <p>Any other key, bare or under {@code model.}, is refused with the closest known one (a typo in a
+ * bundle's encoder section or in an operator's override would otherwise be ignored).
+ *
  * <p>Nothing is downloaded: the graphs and the tokenizer come from files or the class path, and DJL
  * is put in offline mode (see the README). The provider is immutable and thread-safe; {@link
  * #create} loads native libraries and models, so it is slow (seconds) and each encoder it returns

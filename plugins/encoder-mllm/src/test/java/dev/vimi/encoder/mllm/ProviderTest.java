@@ -49,4 +49,17 @@ class ProviderTest {
       assertThat(e.encode(MultimodalPrompt.of(PromptSegment.text("a cat"))).tokens().shape()).containsExactly(40, 64);
     }
   }
+
+  @Test
+  void misspeltKeysAreRefusedBareOrUnderModel() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MllmEncoderProvider().create(TestModels.early("imgae_size", "32")))
+        .isInstanceOf(dev.vimi.spi.ConfigurationException.class)
+        .hasMessageContaining("unknown key 'imgae_size'; did you mean 'image_size'? known: [")
+        .hasMessageNotContaining("model.image_size");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MllmEncoderProvider().create(TestModels.early("model.cache.size", "8")))
+        .hasMessageContaining("unknown key 'model.cache.size'; did you mean 'model.cache_size'?");
+    try (ConditionEncoder e = new MllmEncoderProvider().create(TestModels.early("model.vision.pytorch", "vision.pt", "cache_size", "4"))) {
+      assertThat(e.length()).as("engine-specific file keys are known keys").isPositive();
+    }
+  }
 }

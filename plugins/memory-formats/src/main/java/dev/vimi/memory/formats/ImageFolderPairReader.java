@@ -3,7 +3,6 @@ package dev.vimi.memory.formats;
 import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.ImageTextPair;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,12 +63,12 @@ final class ImageFolderPairReader extends AbstractPairReader {
     String defaultId = Records.id(rel);
     ImageRef ref = ImageRef.of(image.toAbsolutePath().normalize());
     if (g.json() != null) {
-      String text = Files.readString(g.json(), StandardCharsets.UTF_8);
+      String text = Records.utf8(Files.readAllBytes(g.json()), "caption file " + g.json().getFileName());
       bytesRead += text.length();
       return JsonPairs.sidecarPair(json.parseObject(text), defaultId, ref, options);
     }
     if (g.txt() != null) {
-      String text = Files.readString(g.txt(), StandardCharsets.UTF_8);
+      String text = Records.utf8(Files.readAllBytes(g.txt()), "caption file " + g.txt().getFileName());
       bytesRead += text.length();
       String caption = Records.caption(text, defaultId, options);
       return new ImageTextPair(defaultId, caption, List.of(), Records.verified(ref, defaultId, options));

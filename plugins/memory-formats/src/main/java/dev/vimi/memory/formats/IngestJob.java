@@ -48,8 +48,11 @@ public final class IngestJob {
    * @param skipped records the reader skipped (under its own policy)
    * @param bytesRead input bytes consumed
    * @param totalBytes input size, or -1 if unknown
+   * @param lastCommit the writer's last commit (what a crash now would keep), or null if it has none or cannot tell
    */
-  public record Progress(long read, long added, long duplicates, long rejected, long skipped, long bytesRead, long totalBytes) {
+  public record Progress(
+      long read, long added, long duplicates, long rejected, long skipped, long bytesRead, long totalBytes,
+      MemoryWriter.Commit lastCommit) {
     /** Fraction of the input consumed in [0, 1], or -1 if the size is unknown. */
     public double fraction() {
       return totalBytes <= 0 ? -1 : Math.min(1.0, (double) bytesRead / totalBytes);
@@ -118,7 +121,7 @@ public final class IngestJob {
           long now = System.nanoTime();
           if (listener != null && now - lastReport >= PROGRESS_NANOS) {
             lastReport = now;
-            listener.onProgress(c.progress(reader));
+            listener.onProgress(c.progress(reader, writer));
           }
         }
       } else {
@@ -134,7 +137,7 @@ public final class IngestJob {
     }
     writer.commit();
     if (listener != null) {
-      listener.onProgress(c.progress(reader));
+      listener.onProgress(c.progress(reader, writer));
     }
     return new Result(reader.counts(), c.added.get(), c.duplicates.get(), c.rejected.get(), Duration.ofNanos(System.nanoTime() - start));
   }
@@ -192,7 +195,7 @@ public final class IngestJob {
           long now = System.nanoTime();
           if (listener != null && now - lastReport >= PROGRESS_NANOS) {
             lastReport = now;
-            listener.onProgress(c.progress(reader));
+            listener.onProgress(c.progress(reader, writer));
           }
         }
       }
@@ -280,8 +283,10 @@ public final class IngestJob {
     final AtomicLong duplicates = new AtomicLong();
     final AtomicLong rejected = new AtomicLong();
 
-    Progress progress(PairReader r) {
-      return new Progress(read, added.get(), duplicates.get(), rejected.get(), r.counts().skipped(), r.bytesRead(), r.totalBytes());
+    Progress progress(PairReader r, MemoryWriter w) {
+      return new Progress(
+          read, added.get(), duplicates.get(), rejected.get(), r.counts().skipped(), r.bytesRead(), r.totalBytes(),
+          w.lastCommit().orElse(null));
     }
   }
 }

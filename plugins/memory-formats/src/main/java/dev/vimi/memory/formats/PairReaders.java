@@ -56,6 +56,10 @@ public final class PairReaders {
         }
         case WEBDATASET -> webDataset(path, options);
       };
+    } catch (java.util.zip.ZipException e) {
+      throw new ConfigurationException(
+          "memory source " + path + " ends in .gz but is not gzip-compressed data (" + e.getMessage() + "); compress it with"
+              + " gzip, or remove the .gz from its name", e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open memory source " + path + ": " + e.getMessage(), e);
     }

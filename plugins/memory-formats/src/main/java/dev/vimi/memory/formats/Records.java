@@ -15,6 +15,26 @@ import java.util.regex.Pattern;
 
 /** Field checks and conversions shared by the format parsers. Stateless. */
 final class Records {
+  /**
+   * Decodes the UTF-8 text of a caption file or sidecar strictly.
+   *
+   * @param what what the bytes are, for the message ("caption file cat.txt")
+   * @throws RecordProblem of reason {@link SkipReason#INVALID_ENCODING} if the bytes are not valid UTF-8
+   */
+  static String utf8(byte[] bytes, String what) {
+    try {
+      return java.nio.charset.StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new RecordProblem(
+          SkipReason.INVALID_ENCODING, what + " is not valid UTF-8; convert it to UTF-8 (e.g. iconv -f LATIN1 -t UTF-8)");
+    }
+  }
+
   /** A URI scheme of two or more characters, so that {@code C:\x} stays a Windows path. */
   private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.\\-]+:.*", Pattern.DOTALL);
 

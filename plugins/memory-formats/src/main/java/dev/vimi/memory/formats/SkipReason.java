@@ -4,6 +4,11 @@ package dev.vimi.memory.formats;
 public enum SkipReason {
   /** Not valid JSON, not a JSON object, a field of the wrong type, or the wrong number of TSV columns. */
   MALFORMED_RECORD("malformed record"),
+  /**
+   * Text that is not valid UTF-8 (a line of JSONL or TSV, a caption or JSON sidecar): decoding it
+   * anyway would store replacement characters as if the caption were intact.
+   */
+  INVALID_ENCODING("invalid UTF-8"),
   /** No id, or a blank one. */
   MISSING_ID("missing id"),
   /** An id longer than {@link ReadOptions#MAX_ID_CHARS} characters or holding a line break or tab. */

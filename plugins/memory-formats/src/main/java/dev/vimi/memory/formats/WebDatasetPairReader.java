@@ -6,7 +6,6 @@ import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.ImageTextPair;
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -121,14 +120,14 @@ final class WebDatasetPairReader extends AbstractPairReader {
       }
       ImageRef ref = ImageRef.ofBytes(image);
       if (jsonBytes != null) {
-        JsonNode obj = json.parseObject(new String(jsonBytes, StandardCharsets.UTF_8));
+        JsonNode obj = json.parseObject(Records.utf8(jsonBytes, "the .json of sample " + key));
         if (obj.get("caption") == null && obj.get("text") == null && txt != null) {
-          ((ObjectNode) obj).put("caption", new String(txt, StandardCharsets.UTF_8));
+          ((ObjectNode) obj).put("caption", Records.utf8(txt, "the .txt of sample " + key));
         }
         return JsonPairs.sidecarPair(obj, key, ref, options);
       }
       String id = Records.id(key);
-      String caption = Records.caption(new String(txt, StandardCharsets.UTF_8), id, options);
+      String caption = Records.caption(Records.utf8(txt, "the .txt of sample " + key), id, options);
       return new ImageTextPair(id, caption, List.of(), Records.verified(ref, id, options));
     }
   }

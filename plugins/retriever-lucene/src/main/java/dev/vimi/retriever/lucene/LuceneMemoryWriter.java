@@ -96,6 +96,7 @@ public final class LuceneMemoryWriter implements MemoryWriter {
   private final Set<Path> unsyncedImages = new LinkedHashSet<>();
   private final long commitIntervalNanos;
   private volatile long lastCommitNanos = System.nanoTime();
+  private volatile MemoryWriter.Commit lastCommit;
   private DirectoryReader committed; // the last commit, for exact key confirmation
   private volatile boolean closed;
   /** Reusable objects per indexing thread; they die with the writer. */
@@ -133,8 +134,16 @@ public final class LuceneMemoryWriter implements MemoryWriter {
               + " to finish or stop it, then try again", e);
     }
     this.writer = w;
-    w.setLiveCommitData(userData.entrySet());
+    // only when it differs from the commit's (which later commits carry on): setting it counts as a change, and
+    // a writer that adds nothing must leave the memory's files as they were when it closes
+    if (committed == null || !userData.equals(committed.getIndexCommit().getUserData())) {
+      w.setLiveCommitData(userData.entrySet());
+    }
     this.pairsAtOpen = committed == null ? 0 : committed.numDocs();
+    if (committed != null) {
+      Path segments = MemoryLayout.luceneDir(memoryDir).resolve(committed.getIndexCommit().getSegmentsFileName());
+      lastCommit = new MemoryWriter.Commit(pairsAtOpen, Files.getLastModifiedTime(segments).toInstant());
+    }
     int expected = (int) Math.min(1 << 28, pairsAtOpen + Math.min(config.commitEvery(), 1 << 20));
     this.ids = new KeySet(MemoryLayout.ID, expected);
     this.captionDigests = new DigestSet(expected);
@@ -180,6 +189,7 @@ public final class LuceneMemoryWriter implements MemoryWriter {
         }
         Map<String, String> data = committed.getIndexCommit().getUserData();
         MemoryLayout.checkUserData(owner, memoryDir, data);
+        MemoryIntegrity.verifyOnOpen(owner, memoryDir, dir, committed, config.verifyOnOpen());
         storedAnalyzer = data.get(MemoryLayout.DATA_ANALYZER);
       }
       String analyzerName = MemoryLayout.resolveAnalyzer(owner, memoryDir, config.analyzer(), storedAnalyzer);
@@ -270,6 +280,11 @@ public final class LuceneMemoryWriter implements MemoryWriter {
   }
 
   @Override
+  public java.util.Optional<MemoryWriter.Commit> lastCommit() {
+    return java.util.Optional.ofNullable(lastCommit);
+  }
+
+  @Override
   public void commit() {
     commitLock.writeLock().lock();
     try {
@@ -320,6 +335,7 @@ public final class LuceneMemoryWriter implements MemoryWriter {
       }
       sinceCommit.set(0);
       lastCommitNanos = System.nanoTime();
+      lastCommit = new MemoryWriter.Commit(committed.numDocs(), java.time.Instant.now());
       commits.incrementAndGet();
       LOG.debug("{}: committed; the memory at {} holds {} pairs", owner, memoryDir, count());
     } catch (IOException e) {

@@ -84,8 +84,9 @@ public final class LuceneRetriever implements Retriever {
   /**
    * Opens the memory at {@code config.indexDir()} for searching.
    *
-   * @throws dev.vimi.spi.ConfigurationException if there is no memory there, it is damaged, or the
-   *     configured analyzer differs from the one it was built with
+   * @throws dev.vimi.spi.ConfigurationException if there is no memory there, it is damaged (a file's
+   *     checksum is compared as {@link LuceneMemoryConfig#verifyOnOpen()} says), or the configured
+   *     analyzer differs from the one it was built with
    */
   public static LuceneRetriever open(LuceneMemoryConfig config, String owner) {
     Path memoryDir = config.indexDir();
@@ -101,6 +102,7 @@ public final class LuceneRetriever implements Retriever {
       }
       Map<String, String> data = reader.getIndexCommit().getUserData();
       MemoryLayout.checkUserData(owner, memoryDir, data);
+      MemoryIntegrity.verifyOnOpen(owner, memoryDir, dir, reader, config.verifyOnOpen());
       String analyzerName =
           MemoryLayout.resolveAnalyzer(owner, memoryDir, config.analyzer(), data.get(MemoryLayout.DATA_ANALYZER));
       return new LuceneRetriever(config, owner, dir, reader, analyzerName);

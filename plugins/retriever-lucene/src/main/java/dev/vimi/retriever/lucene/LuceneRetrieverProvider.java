@@ -1,5 +1,6 @@
 package dev.vimi.retriever.lucene;
 
+import dev.vimi.spi.MemoryCheck;
 import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.RetrieverProvider;
 import java.nio.file.Path;
@@ -23,8 +24,8 @@ import java.util.Optional;
  *   <tr><td>{@code analyzer}</td><td>{@code english}, or the memory's</td><td>{@code english}, {@code
  *       standard}, {@code simple}, {@code whitespace}, or an {@code Analyzer} class name. A memory
  *       records its analyzer; opening it with a different one is an error</td></tr>
- *   <tr><td>{@code commit.every}</td><td>2000000</td><td>writer: pairs between automatic commits</td></tr>
- *   <tr><td>{@code commit.interval.seconds}</td><td>60</td><td>writer: seconds between automatic commits; a
+ *   <tr><td>{@code commit.every}</td><td>1000000</td><td>writer: most pairs between automatic commits</td></tr>
+ *   <tr><td>{@code commit.interval.seconds}</td><td>10</td><td>writer: most seconds between automatic commits; a
  *       crash loses at most what was added since the last commit, whichever bound came first</td></tr>
  *   <tr><td>{@code ram.buffer.mb}</td><td>128</td><td>writer: indexing buffer per flush</td></tr>
  *   <tr><td>{@code images}</td><td>{@code reference}</td><td>writer: {@code reference} (paths and URIs as
@@ -36,7 +37,12 @@ import java.util.Optional;
  *   <tr><td>{@code max.caption.chars}</td><td>65536</td><td>writer: longest caption plus keywords</td></tr>
  *   <tr><td>{@code search.threads}</td><td>available processors</td><td>retriever: threads of {@code
  *       retrieveAll}</td></tr>
+ *   <tr><td>{@code verify.on.open}</td><td>{@code auto}</td><td>compare the checksum of every index file
+ *       when opening (a flipped byte inside a data file is found no other way): {@code auto} when the
+ *       index is at most 256 MiB, {@code true}, or {@code false}. {@link #verify} checks everything</td></tr>
  * </table>
+ *
+ * Any other key is refused with the closest known key ("did you mean").
  *
  * <h2>Why k1 = 0.9 and b = 0.4</h2>
  *
@@ -78,6 +84,16 @@ public final class LuceneRetrieverProvider implements RetrieverProvider {
   @Override
   public LuceneMemoryWriter openWriter(ProviderConfig config) {
     return LuceneMemoryWriter.open(LuceneMemoryConfig.from(config), config.owner());
+  }
+
+  /**
+   * The full check behind {@code vimi memory verify}: the checksum of every index file, Lucene's
+   * {@code CheckIndex} decoding of every structure, and the SHA-256 name of every image file. Reads
+   * the whole memory; refuses while an ingest writes to it. Changes nothing.
+   */
+  @Override
+  public MemoryCheck verify(ProviderConfig config) {
+    return MemoryIntegrity.check(config.owner(), LuceneMemoryConfig.from(config).indexDir());
   }
 
   @Override

@@ -19,7 +19,10 @@ public final class CrashIngestChild {
     Path jsonl = Path.of(args[1]);
     String commitEvery = args[2];
     ProviderConfig config =
-        ProviderConfig.of("retriever lucene", Map.of("index.dir", memory.toString(), "commit.every", commitEvery));
+        ProviderConfig.of(
+            "retriever lucene",
+            // commits by count only (the time bound is CommitCadenceTest's), so the parent can check whole batches
+            Map.of("index.dir", memory.toString(), "commit.every", commitEvery, "commit.interval.seconds", "3600"));
     LuceneMemoryWriter w = new LuceneRetrieverProvider().openWriter(config);
     long commits = 0;
     long n = 0;

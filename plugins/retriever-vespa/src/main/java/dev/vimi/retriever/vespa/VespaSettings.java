@@ -106,16 +106,7 @@ record VespaSettings(
   }
 
   static VespaSettings from(ProviderConfig config) {
-    for (String key : config.keys()) {
-      if (!KEYS.contains(key)) {
-        throw new ConfigurationException(
-            config.owner()
-                + ": unknown configuration key '"
-                + key
-                + "'; the Vespa retriever understands "
-                + new java.util.TreeSet<>(KEYS));
-      }
-    }
+    config.requireKnownKeys(KEYS);
     URI endpoint = config.get("endpoint").map(v -> endpoint(config, "endpoint", v)).orElse(null);
     URI query = config.get("query-endpoint").map(v -> endpoint(config, "query-endpoint", v)).orElse(endpoint);
     URI feed = config.get("feed-endpoint").map(v -> endpoint(config, "feed-endpoint", v)).orElse(endpoint);

@@ -72,7 +72,7 @@ class VespaSettingsTest {
 
   @Test
   void unknownKeysAreTypos() {
-    refused("unknown configuration key 'timeout'", "endpoint", "http://localhost:8080", "timeout", "5");
+    refused("unknown key 'timeout'", "endpoint", "http://localhost:8080", "timeout", "5");
   }
 
   @Test
