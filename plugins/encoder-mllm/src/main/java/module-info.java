@@ -4,6 +4,7 @@
  */
 module dev.vimi.encoder.mllm {
   requires transitive dev.vimi.spi;
+  requires dev.vimi.backend.support;
   requires java.desktop;
   requires ai.djl.api;
   requires ai.djl.tokenizers;

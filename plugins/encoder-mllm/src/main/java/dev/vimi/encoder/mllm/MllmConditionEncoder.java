@@ -1,5 +1,6 @@
 package dev.vimi.encoder.mllm;
 
+import dev.vimi.backend.support.DjlOffline;
 import dev.vimi.encoder.mllm.EncoderSettings.Fusion;
 import dev.vimi.encoder.mllm.EncoderSettings.Truncation;
 import dev.vimi.spi.BackendException;
@@ -198,7 +199,7 @@ public final class MllmConditionEncoder implements ConditionEncoder {
    */
   public static MllmConditionEncoder open(ProviderConfig config) {
     Objects.requireNonNull(config, "config");
-    DjlSetup.ensureOffline();
+    DjlOffline.ensure("mllm encoder");
     EncoderSettings s = EncoderSettings.parse(config);
     List<AutoCloseable> opened = new ArrayList<>();
     try {

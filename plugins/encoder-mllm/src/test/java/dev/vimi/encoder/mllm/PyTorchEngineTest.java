@@ -1,5 +1,6 @@
 package dev.vimi.encoder.mllm;
 
+import dev.vimi.backend.support.DjlOffline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -26,7 +27,7 @@ class PyTorchEngineTest {
 
   @Test
   void torchScriptGraphsMatchPyTorch() {
-    DjlSetup.ensureOffline();
+    DjlOffline.ensure("mllm encoder");
     GraphParityTest.checkAll(EngineKind.PYTORCH);
   }
 
