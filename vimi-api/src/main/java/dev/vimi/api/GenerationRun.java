@@ -310,7 +310,8 @@ final class GenerationRun {
                   + "its clip of " + clipFrames + " frames cannot be made; put the built-in tasks on the path");
         }
         lead = 1;
-        LOG.info(
+        // a warning, not info: the caller asked for ART-V-style clips and gets another method (never fall back silently)
+        LOG.warn(
             "model '{}' takes no conditioning frames (its first stage declares no known_frames/known_mask inputs): the {} frames "
                 + "are made clip after clip with the video-prediction task, the last frame of each clip as the next clip's first "
                 + "frame (anchor, reference noise and blending do not apply)",
