@@ -483,7 +483,8 @@ def export_known_bundle(out_dir):
         "name": "vimi-test-denoiser-known",
         "description": "Random-weight test denoisers that take conditioning frames (models/test-denoiser/export.py --known).",
         "stages": stages,
-        "encoder": {"provider": "hashing", "settings": {"length": l, "dim": d}},
+        # truncate: the task instructions alone are longer than 6 tokens (the CLI runs this bundle as is)
+        "encoder": {"provider": "hashing", "settings": {"length": l, "dim": d, "truncate": True}},
         "files": {f: sha256(os.path.join(out_dir, f)) for f in files},
     }
     with open(os.path.join(out_dir, "vimi-model.json"), "w") as f:
