@@ -111,8 +111,9 @@ public final class VimiPipeline implements AutoCloseable {
   }
 
   /**
-   * Generates one video. Blocks until done. Request fields that the model cannot take are rejected
-   * before any network runs.
+   * Generates the request's videos ({@link GenerationRequest#count()} of them, each through every
+   * stage; a long video clip after clip). Blocks until done, on the calling thread. Request fields that
+   * the model cannot take are rejected before any network runs.
    *
    * @throws InvalidInputException for a request the model or task cannot take
    * @throws GenerationCancelledException if {@code cancellation} was cancelled
