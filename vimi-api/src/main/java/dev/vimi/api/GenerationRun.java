@@ -106,6 +106,7 @@ final class GenerationRun {
     int count = request.count();
     List<List<double[]>> noise = initialNoise(count);
     KnownFrames known = knownFrames(clipFrames);
+    ClipPlan plan = frames == clipFrames ? ClipPlan.ONE : clipPlan(frames, clipFrames);
 
     List<RetrievedItem> retrieved = List.of();
     int k = request.retrievalK().orElse(defaultK);
@@ -113,7 +114,7 @@ final class GenerationRun {
       if (retriever == null) {
         LOG.info("task '{}' retrieves but the pipeline has no retriever: generating without retrieved pairs", taskName);
       } else {
-        listener.onProgress(new Progress(Progress.Phase.RETRIEVING, "retrieval", 0, stagesN, 0, 1));
+        listener.onProgress(new Progress(Progress.Phase.RETRIEVING, "retrieval", 0, stagesN, 0, 1, 0, plan.clips()));
         retrieved = retriever.retrieve(new RetrievalQuery(task.retrievalQuery(input), k));
         LOG.debug("retrieved {} pair(s) for '{}'", retrieved.size(), task.retrievalQuery(input));
       }
@@ -121,7 +122,7 @@ final class GenerationRun {
     cancellation.check("after retrieval");
 
     MultimodalPrompt prompt = task.assemble(input, retrieved);
-    listener.onProgress(new Progress(Progress.Phase.ENCODING, "encoding", 0, stagesN, 0, 1));
+    listener.onProgress(new Progress(Progress.Phase.ENCODING, "encoding", 0, stagesN, 0, 1, 0, plan.clips()));
     Conditioning cond = encoder.encode(prompt);
     Conditioning uncond =
         request.negativePrompt() == null
@@ -138,9 +139,9 @@ final class GenerationRun {
     if (frames == clipFrames) {
       videos = Cascade.run(stages, denoisers, items, settings, new Observer(0, 1, fps), cancellation);
     } else {
-      videos = new LongVideoRun(items, settings, fps, frames, input, uncond).run();
+      videos = new LongVideoRun(items, settings, fps, frames, plan, input, uncond).run();
     }
-    listener.onProgress(new Progress(Progress.Phase.DONE, "done", stagesN - 1, stagesN, 1, 1));
+    listener.onProgress(new Progress(Progress.Phase.DONE, "done", stagesN - 1, stagesN, 1, 1, plan.clips() - 1, plan.clips()));
     List<GeneratedVideo> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       List<Video> sv = videos.get(i);
@@ -267,10 +268,51 @@ final class GenerationRun {
   }
 
   /**
+   * How a video is cut into clips: one clip, or for a long video whether the model takes conditioning
+   * frames (ART-V clips) or not (the predict task), the slots of a later clip that repeat earlier frames,
+   * and the number of clips.
+   */
+  private record ClipPlan(boolean takesKnownFrames, int lead, int clips) {
+    static final ClipPlan ONE = new ClipPlan(false, 0, 1);
+  }
+
+  /** The clips of a long video; checked before any network runs. */
+  private ClipPlan clipPlan(int frames, int clipFrames) {
+    LongVideo lv = request.longVideo();
+    boolean takes = denoisers.get(0).takesKnownFrames();
+    int lead; // slots of a later clip that repeat earlier frames (anchor + references, or the predict task's first frame)
+    if (takes) {
+      lead = (lv.anchor() ? 1 : 0) + lv.referenceFrames();
+      if (lead >= clipFrames) {
+        throw new InvalidInputException(
+            "long_video.reference_frames",
+            lv.referenceFrames() + " reference frame(s)" + (lv.anchor() ? " and the anchor" : "") + " fill the model's clip of "
+                + clipFrames + " frames, leaving none to generate; use at most " + (clipFrames - 1 - (lv.anchor() ? 1 : 0)));
+      }
+    } else {
+      if (tasks.get("predict") == null) {
+        throw new ConfigurationException(
+            "model '" + model.name() + "' takes no conditioning frames and no 'predict' task is present, so a video longer than "
+                + "its clip of " + clipFrames + " frames cannot be made; put the built-in tasks on the path");
+      }
+      lead = 1;
+      // a warning, not info: the caller asked for ART-V-style clips and gets another method (never fall back silently)
+      LOG.warn(
+          "model '{}' takes no conditioning frames (its first stage declares no known_frames/known_mask inputs): the {} frames "
+              + "are made clip after clip with the video-prediction task, the last frame of each clip as the next clip's first "
+              + "frame (anchor, reference noise and blending do not apply)",
+          model.name(), frames);
+    }
+    int fresh = clipFrames - lead;
+    return new ClipPlan(takes, lead, 1 + (frames - clipFrames + fresh - 1) / fresh);
+  }
+
+  /**
    * A video longer than the clip, clip after clip (see {@link LongVideo}): conditioned on the anchor
    * and the last frames when the model takes conditioning frames, otherwise through the predict task.
    */
   private final class LongVideoRun {
+    private final ClipPlan plan;
     private final List<Cascade.Item> firstItems;
     private final Cascade.Settings settings;
     private final float fps;
@@ -278,7 +320,8 @@ final class GenerationRun {
     private final TaskInput input;
     private final Conditioning uncond;
 
-    LongVideoRun(List<Cascade.Item> items, Cascade.Settings settings, float fps, int frames, TaskInput input, Conditioning uncond) {
+    LongVideoRun(List<Cascade.Item> items, Cascade.Settings settings, float fps, int frames, ClipPlan plan, TaskInput input, Conditioning uncond) {
+      this.plan = plan;
       this.firstItems = items;
       this.settings = settings;
       this.fps = fps;
@@ -292,33 +335,11 @@ final class GenerationRun {
       StageSpec last = model.finalStage();
       int clipFrames = last.frames();
       LongVideo lv = request.longVideo();
-      boolean takes = denoisers.get(0).takesKnownFrames();
+      boolean takes = plan.takesKnownFrames();
       TaskInstruction predict = tasks.get("predict");
-      int lead; // slots of a later clip that repeat earlier frames (anchor + references, or the predict task's first frame)
-      if (takes) {
-        lead = (lv.anchor() ? 1 : 0) + lv.referenceFrames();
-        if (lead >= clipFrames) {
-          throw new InvalidInputException(
-              "long_video.reference_frames",
-              lv.referenceFrames() + " reference frame(s)" + (lv.anchor() ? " and the anchor" : "") + " fill the model's clip of "
-                  + clipFrames + " frames, leaving none to generate; use at most " + (clipFrames - 1 - (lv.anchor() ? 1 : 0)));
-        }
-      } else {
-        if (predict == null) {
-          throw new ConfigurationException(
-              "model '" + model.name() + "' takes no conditioning frames and no 'predict' task is present, so a video longer than "
-                  + "its clip of " + clipFrames + " frames cannot be made; put the built-in tasks on the path");
-        }
-        lead = 1;
-        // a warning, not info: the caller asked for ART-V-style clips and gets another method (never fall back silently)
-        LOG.warn(
-            "model '{}' takes no conditioning frames (its first stage declares no known_frames/known_mask inputs): the {} frames "
-                + "are made clip after clip with the video-prediction task, the last frame of each clip as the next clip's first "
-                + "frame (anchor, reference noise and blending do not apply)",
-            model.name(), frames);
-      }
+      int lead = plan.lead();
       int fresh = clipFrames - lead;
-      int clips = 1 + (frames - clipFrames + fresh - 1) / fresh;
+      int clips = plan.clips();
       int n = firstItems.size();
       LOG.info("long video: {} frames in {} clips of {} ({} new per clip after the first), {} video(s)", frames, clips, clipFrames, fresh, n);
 

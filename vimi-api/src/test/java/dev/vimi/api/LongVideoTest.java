@@ -115,7 +115,10 @@ class LongVideoTest {
       GenerationResult r = p.generate(req, seen::add, Cancellation.none());
       assertThat(r.videos()).hasSize(2);
       assertThat(r.video().frameCount()).isEqualTo(10);
-      assertThat(seen.stream().map(Progress::clipCount).filter(c -> c > 1).distinct().toList()).containsExactly(3);
+      // every event of the request says 3 clips, from encoding to done (the last clip)
+      assertThat(seen.stream().map(Progress::clipCount).distinct().toList()).containsExactly(3);
+      assertThat(seen.get(0).phase()).isEqualTo(Progress.Phase.ENCODING);
+      assertThat(seen.get(seen.size() - 1)).extracting(Progress::phase, Progress::clip).containsExactly(Progress.Phase.DONE, 2);
       Tensor single = p.generate(GenerationRequest.builder().prompt("a cat").seed(3).negativePrompt("a dog").guidance(2).build()).video().frames();
       for (int t = 0; t < 4; t++) {
         for (int i = 0; i < 64; i++) {
@@ -130,10 +133,15 @@ class LongVideoTest {
   @Test
   void badLongVideoSettingsAreRefused() {
     try (VimiPipeline p = ConditionalOracleSamplingTest.frames(Oracles.model(4, 8, 8, 4, OutputKind.EDM), 0)) {
+      List<Progress> seen = new ArrayList<>();
       assertThatThrownBy(
-              () -> p.generate(GenerationRequest.builder().prompt("a").frames(9).longVideo(LongVideo.DEFAULT.withReferenceFrames(3)).build()))
+              () -> p.generate(
+                  GenerationRequest.builder().prompt("a").frames(9).longVideo(LongVideo.DEFAULT.withReferenceFrames(3)).build(),
+                  seen::add, Cancellation.none()))
           .hasMessageContaining("long_video.reference_frames")
           .hasMessageContaining("use at most 2");
+      // refused with the other checks, before the prompt is encoded
+      assertThat(seen).isEmpty();
       assertThatThrownBy(() -> p.generate(GenerationRequest.builder().prompt("a").frames(3).build()))
           .hasMessageContaining("frames: this model generates clips of 4 frames");
     }
