@@ -144,6 +144,36 @@ class GenerateFeaturesCommandTest {
     assertThat(few.err()).contains("--frames: this model generates clips of 8 frames");
   }
 
+  /** A real process stopped while it samples (SIGTERM; Ctrl-C's SIGINT takes the same shutdown path). */
+  @Test
+  void stoppingTheProcessWhileItSamplesWritesTheLastPreview() throws Exception {
+    Path out = dir.resolve("cut.gif");
+    Path live = dir.resolve("live.png");
+    Path log = dir.resolve("log.txt");
+    String java = ProcessHandle.current().info().command().orElseThrow();
+    Process p =
+        new ProcessBuilder(
+                java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), VimiCommand.class.getName(),
+                "generate", "--model", plain.toString(), "--no-retrieval", "--progress", "none", "--steps", "5000", "--count", "4",
+                "--preview-every", "1", "--preview", live.toString(), "--scale", "1", "-o", out.toString(), "a ball")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    // the first preview is written once the sampler runs; 2 x 5000 steps of 4 videos take far longer
+    while (!Files.exists(live) && p.isAlive()) {
+      Thread.sleep(20);
+    }
+    assertThat(p.isAlive()).as("still sampling; its output: %s", Files.readString(log)).isTrue();
+    p.destroy();
+    p.waitFor();
+    String text = Files.readString(log);
+    assertThat(text).contains("cancelled; wrote the preview of step").contains("to " + dir.resolve("cut-preview.png"));
+    BufferedImage sheet = ImageIO.read(dir.resolve("cut-preview.png").toFile());
+    // the four videos of the stage it was in, a row each: 4 frames of 8x8 (base) or 16x16 (upsampler)
+    assertThat(sheet.getHeight()).isIn(4 * 8 + 5 * 2, 4 * 16 + 5 * 2);
+    assertThat(dir.resolve("cut-1.gif")).doesNotExist();
+  }
+
   @Test
   void theFramesOfTheLastPreviewAreWrittenAfterACancel() throws IOException {
     StageSpec st = StageSpec.edmDefaults("base", 4, 8, 8, 10, 32, 64);
