@@ -1,10 +1,5 @@
 package dev.vimi.api;
 
-import dev.vimi.api.internal.cascade.VideoResize;
-import dev.vimi.api.internal.sampling.EdmSampler;
-import dev.vimi.api.internal.sampling.GuidedDenoiser;
-import dev.vimi.api.internal.sampling.NoiseSource;
-import dev.vimi.api.internal.sampling.SigmaSchedule;
 import dev.vimi.spi.ConditionEncoder;
 import dev.vimi.spi.ConditionEncoderProvider;
 import dev.vimi.spi.Conditioning;
@@ -30,7 +25,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +63,9 @@ public final class VimiPipeline implements AutoCloseable {
   private final int defaultK;
   private final String description;
   private volatile boolean closed;
+  /** Cancellations of the asynchronous generations in flight; also the lock of the executor's creation. */
+  private final Set<Cancellation> inFlight = ConcurrentHashMap.newKeySet();
+  private ExecutorService executor;
 
   private VimiPipeline(
       ModelSpec model,
@@ -105,8 +111,9 @@ public final class VimiPipeline implements AutoCloseable {
   }
 
   /**
-   * Generates one video. Blocks until done. Request fields that the model cannot take are rejected
-   * before any network runs.
+   * Generates the request's videos ({@link GenerationRequest#count()} of them, each through every
+   * stage; a long video clip after clip). Blocks until done, on the calling thread. Request fields that
+   * the model cannot take are rejected before any network runs.
    *
    * @throws InvalidInputException for a request the model or task cannot take
    * @throws GenerationCancelledException if {@code cancellation} was cancelled
@@ -119,100 +126,112 @@ public final class VimiPipeline implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the pipeline is closed");
     }
-    long start = System.nanoTime();
-    StageSpec last = model.finalStage();
-    checkEquals("frames", request.frames().isPresent() ? request.frames().getAsInt() : last.frames(), last.frames());
-    checkEquals("width", request.width().isPresent() ? request.width().getAsInt() : last.width(), last.width());
-    checkEquals("height", request.height().isPresent() ? request.height().getAsInt() : last.height(), last.height());
-    int[] steps = request.steps();
-    if (steps.length > 1 && steps.length != model.stages().size()) {
-      throw new InvalidInputException(
-          "steps", "give one step count for all stages or one per stage (" + model.stages().size() + "), not " + steps.length);
-    }
-    String taskName = request.task() != null ? request.task() : defaultTask;
-    TaskInstruction task = tasks.get(taskName);
-    if (task == null) {
-      throw new ProviderNotFoundException("task", taskName, taskNames());
-    }
-    TaskInput input = request.taskInput();
-    task.validate(input);
-    float fps = request.fps().isPresent() ? (float) request.fps().getAsDouble() : last.fps();
-    int stagesN = model.stages().size();
-
-    List<RetrievedItem> retrieved = List.of();
-    int k = request.retrievalK().orElse(defaultK);
-    if (task.retrieves() && k > 0) {
-      if (retriever == null) {
-        LOG.info("task '{}' retrieves but the pipeline has no retriever: generating without retrieved pairs", taskName);
-      } else {
-        listener.onProgress(new Progress(Progress.Phase.RETRIEVING, "retrieval", 0, stagesN, 0, 1));
-        retrieved = retriever.retrieve(new RetrievalQuery(task.retrievalQuery(input), k));
-        LOG.debug("retrieved {} pair(s) for '{}'", retrieved.size(), task.retrievalQuery(input));
-      }
-    }
-    cancellation.check("after retrieval");
-
-    MultimodalPrompt prompt = task.assemble(input, retrieved);
-    listener.onProgress(new Progress(Progress.Phase.ENCODING, "encoding", 0, stagesN, 0, 1));
-    Conditioning cond = encoder.encode(prompt);
-    Conditioning uncond = encoder.empty();
-    cancellation.check("after encoding");
-
-    EdmSampler sampler = new EdmSampler(request.sampler(), request.churn());
-    List<Video> stageVideos = new ArrayList<>();
-    double[] previous = null;
-    StageSpec prevSpec = null;
-    for (int s = 0; s < stagesN; s++) {
-      StageSpec st = model.stages().get(s);
-      int stepCount = steps.length == 0 ? st.steps() : steps.length == 1 ? steps[0] : steps[s];
-      Guidance guidance = request.guidance() != null ? request.guidance() : st.guidance();
-      Tensor lowRes = null;
-      if (previous != null) {
-        double[] resized =
-            VideoResize.resize(
-                previous, prevSpec.channels(), prevSpec.frames(), prevSpec.height(), prevSpec.width(),
-                st.frames(), st.height(), st.width(), st.lowResResize());
-        lowRes = Tensor.of(resized, st.channels(), st.frames(), st.height(), st.width());
-      }
-      GuidedDenoiser d = new GuidedDenoiser(denoisers.get(s), cond, uncond, guidance, fps, lowRes, cancellation);
-      double[] sigmas = SigmaSchedule.karras(stepCount, st.sigmaMin(), st.sigmaMax(), st.rho());
-      int n = st.channels() * st.frames() * st.height() * st.width();
-      double[] noise = new double[n];
-      NoiseSource.of(request.seed(), 2L * s).fill(noise);
-      NoiseSource churnNoise = NoiseSource.of(request.seed(), 2L * s + 1);
-      final int stageIndex = s;
-      listener.onProgress(new Progress(Progress.Phase.SAMPLING, st.name(), s, stagesN, 0, stepCount));
-      double[] x =
-          sampler.sample(
-              noise, sigmas, d, churnNoise,
-              done -> listener.onProgress(new Progress(Progress.Phase.SAMPLING, st.name(), stageIndex, stagesN, done, stepCount)));
-      for (int j = 0; j < n; j++) {
-        x[j] = Math.max(-1, Math.min(1, x[j]));
-      }
-      LOG.debug("stage '{}': {} steps, {} network evaluations", st.name(), stepCount, d.evaluations());
-      stageVideos.add(new Video(Tensor.of(x, st.channels(), st.frames(), st.height(), st.width()), fps));
-      previous = x;
-      prevSpec = st;
-    }
-    listener.onProgress(new Progress(Progress.Phase.DONE, "done", stagesN - 1, stagesN, 1, 1));
-    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-    return new GenerationResult(stageVideos.get(stagesN - 1), stageVideos, retrieved, prompt, request.seed(), elapsed);
+    return new GenerationRun(model, denoisers, encoder, retriever, tasks, defaultTask, defaultK, request, listener, cancellation)
+        .run();
   }
 
-  private static void checkEquals(String field, int requested, int model) {
-    if (requested != model) {
-      throw new InvalidInputException(
-          field, "this model generates " + field + " = " + model + " only, but " + requested + " was requested; omit it or set it to " + model);
+  /**
+   * Generates on another thread. The returned future completes with the result, or exceptionally
+   * with what {@link #generate(GenerationRequest, ProgressListener, Cancellation)} would throw;
+   * {@code cancel(...)} on it stops the sampler before its next network evaluation (so within one
+   * step) and the generation ends with a {@link GenerationCancelledException} that nobody sees (the
+   * future is already cancelled). Cancelling a future derived from it ({@code thenApply}, ...) does
+   * not reach the generation.
+   *
+   * <p><b>Executor.</b> The work runs on this pipeline's own executor of platform (not virtual)
+   * daemon threads named {@code vimi-generate-N}, one per generation in flight, created when needed
+   * and ended by {@link #close()}. Not virtual threads: a generation spends its time in native
+   * inference calls (ONNX Runtime, libtorch) that pin a virtual thread to its carrier for their
+   * whole duration, so virtual threads would only starve the carrier pool that the application's
+   * other virtual threads share. To choose the threads yourself, use {@link #generateAsync(
+   * GenerationRequest, ProgressListener, Executor)}.
+   */
+  public CompletableFuture<GenerationResult> generateAsync(GenerationRequest request, ProgressListener listener) {
+    return generateAsync(request, listener, asyncExecutor());
+  }
+
+  /**
+   * Generates on {@code executor} (prefer platform threads; see {@link #generateAsync(
+   * GenerationRequest, ProgressListener)}). Cancelling the returned future stops the sampler at its
+   * next network evaluation.
+   */
+  public CompletableFuture<GenerationResult> generateAsync(GenerationRequest request, ProgressListener listener, Executor executor) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(executor, "executor");
+    if (closed) {
+      throw new IllegalStateException("the pipeline is closed");
+    }
+    Cancellation cancellation = new Cancellation();
+    CompletableFuture<GenerationResult> future = new CompletableFuture<>() {
+      @Override
+      public boolean cancel(boolean mayInterruptIfRunning) {
+        cancellation.cancel();
+        return super.cancel(mayInterruptIfRunning);
+      }
+    };
+    inFlight.add(cancellation);
+    try {
+      executor.execute(() -> {
+        try {
+          if (!future.isDone()) {
+            future.complete(generate(request, listener, cancellation));
+          }
+        } catch (Throwable t) {
+          future.completeExceptionally(t);
+        } finally {
+          inFlight.remove(cancellation);
+        }
+      });
+    } catch (RuntimeException e) {
+      inFlight.remove(cancellation);
+      throw e;
+    }
+    return future;
+  }
+
+  private ExecutorService asyncExecutor() {
+    synchronized (inFlight) {
+      if (closed) {
+        throw new IllegalStateException("the pipeline is closed");
+      }
+      if (executor == null) {
+        AtomicInteger n = new AtomicInteger();
+        executor =
+            Executors.newCachedThreadPool(r -> {
+              Thread t = Thread.ofPlatform().name("vimi-generate-" + n.incrementAndGet()).daemon(true).unstarted(r);
+              return t;
+            });
+      }
+      return executor;
     }
   }
 
-  /** Closes the providers this pipeline created. Idempotent. */
+  /**
+   * Closes the providers this pipeline created. Idempotent. Asynchronous generations still running
+   * are cancelled and awaited (they stop at their next network evaluation) before the providers close.
+   */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    ExecutorService ex;
+    synchronized (inFlight) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      ex = executor;
     }
-    closed = true;
+    inFlight.forEach(Cancellation::cancel);
+    if (ex != null) {
+      ex.shutdown();
+      try {
+        if (!ex.awaitTermination(10, TimeUnit.MINUTES)) {
+          LOG.warn("asynchronous generations did not stop within 10 minutes of close(); closing the providers anyway");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     closeAll(denoisers, encoder, retriever);
   }
 

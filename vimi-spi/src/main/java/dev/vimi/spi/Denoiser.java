@@ -28,6 +28,16 @@ public interface Denoiser extends AutoCloseable {
   int maxBatch();
 
   /**
+   * Whether this denoiser reads conditioning frames ({@link DenoiserInput#knownFrames()} and {@link
+   * DenoiserInput#knownMask()}). By default: whether its graph declares both {@link
+   * InputRole#KNOWN_FRAMES} and {@link InputRole#KNOWN_MASK}. The pipeline refuses requests with
+   * conditioning frames for a model whose first stage does not take them.
+   */
+  default boolean takesKnownFrames() {
+    return spec().graph().map(GraphSpec::takesKnownFrames).orElse(false);
+  }
+
+  /**
    * Runs the network.
    *
    * @return the raw network output, shape {@code [B, C, T, H, W]}, to be read per {@link
