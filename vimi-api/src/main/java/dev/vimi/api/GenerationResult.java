@@ -10,8 +10,10 @@ import java.util.Objects;
 /**
  * What a generation produced. Immutable; owned by the caller.
  *
- * @param video the final stage's video
- * @param stageVideos the video of every cascade stage, base first (the last equals {@code video})
+ * @param video the final stage's video; values in {@code [-1, 1]} (the pipeline clamps each stage's
+ *     output), {@code -1} black and {@code 1} full intensity
+ * @param stageVideos the video of every cascade stage, base first (the last equals {@code video}),
+ *     each clamped to {@code [-1, 1]}; a later stage was conditioned on the clamped video before it
  * @param retrieved the image-text pairs retrieval found (empty when the task does not retrieve)
  * @param prompt the multimodal prompt the encoder saw
  * @param seed the seed used
