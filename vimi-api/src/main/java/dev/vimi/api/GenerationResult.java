@@ -13,9 +13,11 @@ import java.util.Objects;
  * <p>Every stage's output is clamped to [-1, 1], and the clamped video is what the next stage is
  * conditioned on; {@code stageVideos} holds these clamped videos.
  *
- * @param video the final stage's video (of the first item when the request asked for several)
- * @param stageVideos the video of every cascade stage, base first (the last equals {@code video}); for
- *     a long video each stage's clips are joined as the final video's are
+ * @param video the final stage's video (of the first item when the request asked for several); values
+ *     in {@code [-1, 1]}, {@code -1} black and {@code 1} full intensity
+ * @param stageVideos the video of every cascade stage, base first (the last equals {@code video}),
+ *     each clamped to {@code [-1, 1]}; for a long video each stage's clips are joined as the final
+ *     video's are
  * @param retrieved the image-text pairs retrieval found (empty when the task does not retrieve)
  * @param prompt the multimodal prompt the encoder saw
  * @param seed the seed of the first item

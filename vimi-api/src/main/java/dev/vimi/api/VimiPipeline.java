@@ -46,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p><b>Output range.</b> Every stage's sampled video is clamped to {@code [-1, 1]} (the range the
+ * models are trained on) before it is returned and before it conditions the next cascade stage: a
+ * later stage sees the clamped video, and every {@link dev.vimi.spi.Video} in a {@link
+ * GenerationResult} holds values in {@code [-1, 1]} only.
+ *
  * <p><b>Thread-safety.</b> A pipeline is immutable once built and safe to call from many threads at
  * once: each call has its own sampler state, and the providers it holds are thread-safe by contract.
  * <b>Ownership.</b> The pipeline owns the retriever, encoder and denoisers it created and closes them

@@ -18,6 +18,7 @@ import java.util.Arrays;
 abstract class OracleDenoiser implements Denoiser {
   private final DenoiserSpec spec;
   private final int maxBatch;
+  private volatile boolean closed;
 
   OracleDenoiser(DenoiserSpec spec, int maxBatch) {
     this.spec = spec;
@@ -39,12 +40,23 @@ abstract class OracleDenoiser implements Denoiser {
 
   @Override
   public Tensor evaluate(DenoiserInput in) {
+    if (closed) {
+      throw new IllegalStateException("denoiser for stage '" + spec.stage() + "' is closed");
+    }
     int[] expected = spec.videoShape();
     int[] got = in.x().shape();
     if (!Arrays.equals(Arrays.copyOfRange(got, 1, 5), expected)) {
       throw new InvalidInputException(
           "x", "stage '" + spec.stage() + "' takes videos " + Arrays.toString(expected) + " but got " + in.x());
     }
+    if (in.conditioning().dim(1) != spec.conditioningLength() || in.conditioning().dim(2) != spec.conditioningDim()) {
+      throw new InvalidInputException(
+          "conditioning",
+          "stage '" + spec.stage() + "' takes conditionings [B, " + spec.conditioningLength() + ", " + spec.conditioningDim()
+              + "] but got " + in.conditioning());
+    }
+    requireFinite("x", in.x());
+    requireFinite("conditioning", in.conditioning());
     if (in.batch() > maxBatch) {
       throw new InvalidInputException("x", "batch " + in.batch() + " exceeds maxBatch " + maxBatch);
     }
@@ -69,8 +81,17 @@ abstract class OracleDenoiser implements Denoiser {
     return Tensor.wrap(out, got);
   }
 
+  private void requireFinite(String field, Tensor t) {
+    int bad = t.firstNonFinite();
+    if (bad >= 0) {
+      throw new InvalidInputException(
+          field, "stage '" + spec.stage() + "': " + field + " holds " + t.get(bad) + " at flat index " + bad + "; inputs must be finite");
+    }
+  }
+
+  /** Marks the denoiser closed (it holds no resources); later evaluations are refused. Idempotent. */
   @Override
   public void close() {
-    // holds nothing
+    closed = true;
   }
 }

@@ -51,6 +51,20 @@ public final class DenoiserIo {
           "low_res",
           who + ": the graph takes a low_res_video input (a later cascade stage) but the input has no low-res video");
     }
+    requireFinite("x", in.x(), who);
+    requireFinite("conditioning", in.conditioning(), who);
+    if (in.lowRes() != null) {
+      requireFinite("low_res", in.lowRes(), who);
+    }
+  }
+
+  /** NaN or infinity in an input would come back as a NaN video many steps later; refuse it at the door. */
+  private static void requireFinite(String field, Tensor t, String who) {
+    int bad = t.firstNonFinite();
+    if (bad >= 0) {
+      throw new InvalidInputException(
+          field, who + ": " + field + " holds " + t.get(bad) + " at flat index " + bad + "; denoiser inputs must be finite");
+    }
   }
 
   /**

@@ -5,7 +5,7 @@ Inputs are two npm packages (fetched with `npm pack` unless given):
   emoji-datasource-google  64px PNGs of Google's Noto Emoji (images Apache-2.0, data MIT)
   emojibase-data           English labels and tags of every emoji (MIT)
 
-Output (into OUT, by default samples/cli/src/main/resources/vimi/memory/emoji):
+Output (into OUT, by default memories/emoji/src/main/resources/dev/vimi/memory/emoji):
   pairs.jsonl   one image-text pair per line, sorted by Emojibase order:
                 {"id": "emoji-1f436", "caption": "dog face", "keywords": ["adorbs", "animal", ...],
                  "image": "images/1f436.png", "emoji": "🐶", "group": "animals-nature", "subgroup": "animal-mammal"}
@@ -32,7 +32,7 @@ import tempfile
 GOOGLE_PKG = "emoji-datasource-google@16.0.0"
 EMOJIBASE_PKG = "emojibase-data@17.0.0"
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_OUT = os.path.join(HERE, "..", "src", "main", "resources", "vimi", "memory", "emoji")
+DEFAULT_OUT = os.path.join(HERE, "src", "main", "resources", "dev", "vimi", "memory", "emoji")
 APACHE_2 = "/usr/share/common-licenses/Apache-2.0"
 
 
@@ -137,7 +137,7 @@ Images: Noto Emoji (https://github.com/googlefonts/noto-emoji), Copyright Google
   The images are unmodified.
 Captions and keywords: the English labels and tags of emojibase-data {emojibase}
   (https://emojibase.dev), Copyright (c) 2017-2019 Miles Johnson, MIT License (LICENSE-emojibase-data.txt).
-Joined and written by samples/cli/tools/make-emoji-memory.py.
+Joined and written by memories/emoji/make-emoji-memory.py.
 """
 
 README = """# The embedded default memory
@@ -157,7 +157,7 @@ labels (captions) and tags (keywords) of emojibase-data {emojibase}. Skin-tone v
 | `image` | the PNG, relative to this folder |
 | `emoji`, `group`, `subgroup` | the character and its Emojibase group (extra fields, ignored by the memory readers) |
 
-Regenerate with `python3 samples/cli/tools/make-emoji-memory.py` (runs `npm pack`; deterministic).
+Regenerate with `python3 memories/emoji/make-emoji-memory.py` (runs `npm pack`; deterministic).
 The `vimi` command line builds a Lucene memory from this folder on first use (in its cache folder).
 """
 
