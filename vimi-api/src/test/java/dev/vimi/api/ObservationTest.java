@@ -12,6 +12,7 @@ import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.MemoryWriter;
 import dev.vimi.spi.OutputKind;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.RetrievedItem;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,6 +35,7 @@ class ObservationTest {
     final List<String> events = Collections.synchronizedList(new ArrayList<>());
     final List<GenerationContext> contexts = Collections.synchronizedList(new ArrayList<>());
     final List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+    final List<List<String>> retrieved = Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public GenerationObservation start(GenerationContext context) {
@@ -46,9 +48,10 @@ class ObservationTest {
         }
 
         @Override
-        public void onRetrieval(int k, int hits, long nanos) {
+        public void onRetrieval(int k, List<RetrievedItem> hits, long nanos) {
           time(nanos);
-          events.add("retrieval k=" + k + " hits=" + hits);
+          events.add("retrieval k=" + k + " hits=" + hits.size());
+          retrieved.add(hits.stream().map(RetrievedItem::id).toList());
         }
 
         @Override
@@ -144,6 +147,8 @@ class ObservationTest {
       GenerationResult r =
           p.generate(GenerationRequest.builder().prompt("a cat").seed(3).guidance(2.0).build(), progress::add, Cancellation.none());
       assertThat(r.retrieved()).hasSize(2);
+      // the observer saw the pairs themselves, before sampling began
+      assertThat(rec.retrieved).containsExactly(r.retrieved().stream().map(RetrievedItem::id).toList());
     }
     List<String> expected = new ArrayList<>();
     expected.add("start t2v");

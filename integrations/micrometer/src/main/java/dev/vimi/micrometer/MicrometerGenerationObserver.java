@@ -6,12 +6,14 @@ import dev.vimi.api.observation.GenerationContext;
 import dev.vimi.api.observation.GenerationObservation;
 import dev.vimi.api.observation.GenerationObserver;
 import dev.vimi.spi.MultimodalPrompt;
+import dev.vimi.spi.RetrievedItem;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -116,11 +118,11 @@ public final class MicrometerGenerationObserver implements GenerationObserver {
     }
 
     @Override
-    public void onRetrieval(int k, int hits, long nanos) {
+    public void onRetrieval(int k, List<RetrievedItem> hits, long nanos) {
       Tags tags = base.and(VimiMetrics.TAG_RETRIEVER, context.retriever());
       time(VimiMetrics.RETRIEVAL, tags, nanos);
       if (meters != null) {
-        DistributionSummary.builder(VimiMetrics.RETRIEVAL_HITS).baseUnit("pairs").tags(tags).register(meters).record(hits);
+        DistributionSummary.builder(VimiMetrics.RETRIEVAL_HITS).baseUnit("pairs").tags(tags).register(meters).record(hits.size());
       }
     }
 

@@ -1,6 +1,8 @@
 package dev.vimi.api.observation;
 
 import dev.vimi.api.GenerationResult;
+import dev.vimi.spi.RetrievedItem;
+import java.util.List;
 
 /**
  * The events of one generation, in the order they happen:
@@ -38,10 +40,11 @@ public interface GenerationObservation {
    * The retriever answered.
    *
    * @param k the pairs asked for
-   * @param hits the pairs it returned (at most {@code k})
+   * @param hits the pairs it returned, best first (at most {@code k}; unmodifiable): a host can show
+   *     them while the video is still being sampled, and a metric takes their count
    * @param nanos how long the retriever took
    */
-  default void onRetrieval(int k, int hits, long nanos) {}
+  default void onRetrieval(int k, List<RetrievedItem> hits, long nanos) {}
 
   /** The condition encoder answered one call, which took {@code nanos}. */
   default void onEncoderCall(EncoderCall call, long nanos) {}

@@ -21,7 +21,7 @@ final class ObservedRetriever implements Retriever {
   public List<RetrievedItem> retrieve(RetrievalQuery query) {
     long t = System.nanoTime();
     List<RetrievedItem> hits = delegate.retrieve(query);
-    obs.onRetrieval(query.k(), hits.size(), System.nanoTime() - t);
+    obs.onRetrieval(query.k(), List.copyOf(hits), System.nanoTime() - t);
     return hits;
   }
 

@@ -1,5 +1,7 @@
 package dev.vimi.api.internal.observe;
 
+import dev.vimi.spi.RetrievedItem;
+
 import dev.vimi.api.GenerationResult;
 import dev.vimi.api.observation.GenerationContext;
 import dev.vimi.api.observation.GenerationObservation;
@@ -64,7 +66,7 @@ public final class SafeObservation implements GenerationObservation {
   }
 
   @Override
-  public void onRetrieval(int k, int hits, long nanos) {
+  public void onRetrieval(int k, List<RetrievedItem> hits, long nanos) {
     try {
       delegate.onRetrieval(k, hits, nanos);
     } catch (RuntimeException e) {
@@ -142,7 +144,7 @@ public final class SafeObservation implements GenerationObservation {
     }
 
     @Override
-    public void onRetrieval(int k, int hits, long nanos) {
+    public void onRetrieval(int k, List<RetrievedItem> hits, long nanos) {
       for (GenerationObservation o : all) {
         o.onRetrieval(k, hits, nanos);
       }
