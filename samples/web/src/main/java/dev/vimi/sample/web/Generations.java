@@ -14,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -70,7 +72,7 @@ class Generations {
    * @throws QueueFullException when every slot and queue place is taken
    */
   Job submit(GenerationRequest request) {
-    int steps = request.steps().length == 0 ? 0 : java.util.Arrays.stream(request.steps()).max().getAsInt();
+    int steps = request.steps().length == 0 ? 0 : Arrays.stream(request.steps()).max().getAsInt();
     if (steps > web.maxSteps()) {
       throw new InvalidInputException("steps", "this server runs at most " + web.maxSteps() + " steps per stage, but " + steps + " were asked for");
     }
@@ -145,7 +147,7 @@ class Generations {
 
   private static void progress(Job job, Progress p) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("phase", p.phase().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("phase", p.phase().name().toLowerCase(Locale.ROOT));
     m.put("stage", p.stage());
     m.put("stageIndex", p.stageIndex());
     m.put("stageCount", p.stageCount());

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,6 +127,6 @@ final class Job {
   }
 
   synchronized Map<String, Object> summary() {
-    return Map.of("id", id, "state", state.name().toLowerCase(java.util.Locale.ROOT));
+    return Map.of("id", id, "state", state.name().toLowerCase(Locale.ROOT));
   }
 }
