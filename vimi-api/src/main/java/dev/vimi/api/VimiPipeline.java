@@ -1,5 +1,9 @@
 package dev.vimi.api;
 
+import dev.vimi.api.internal.observe.ObservedRun;
+import dev.vimi.api.internal.observe.SafeObservation;
+import dev.vimi.api.observation.GenerationContext;
+import dev.vimi.api.observation.GenerationObserver;
 import dev.vimi.spi.ConditionEncoder;
 import dev.vimi.spi.ConditionEncoderProvider;
 import dev.vimi.spi.Conditioning;
@@ -7,6 +11,7 @@ import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.Denoiser;
 import dev.vimi.spi.DenoiserProvider;
 import dev.vimi.spi.InvalidInputException;
+import dev.vimi.spi.MemoryStats;
 import dev.vimi.spi.MultimodalPrompt;
 import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.RetrievalQuery;
@@ -26,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,6 +73,9 @@ public final class VimiPipeline implements AutoCloseable {
   private final String defaultTask;
   private final int defaultK;
   private final String description;
+  private final PipelineInfo info;
+  /** Null when no observer is registered: then {@link #generate} does no observation work at all. */
+  private final GenerationObserver observer;
   private volatile boolean closed;
   /** Cancellations of the asynchronous generations in flight; also the lock of the executor's creation. */
   private final Set<Cancellation> inFlight = ConcurrentHashMap.newKeySet();
@@ -80,7 +89,9 @@ public final class VimiPipeline implements AutoCloseable {
       Map<String, TaskInstruction> tasks,
       String defaultTask,
       int defaultK,
-      String description) {
+      String description,
+      PipelineInfo info,
+      GenerationObserver observer) {
     this.model = model;
     this.denoisers = List.copyOf(denoisers);
     this.encoder = encoder;
@@ -89,6 +100,8 @@ public final class VimiPipeline implements AutoCloseable {
     this.defaultTask = defaultTask;
     this.defaultK = defaultK;
     this.description = description;
+    this.info = info;
+    this.observer = observer;
   }
 
   public static Builder builder() {
@@ -108,6 +121,26 @@ public final class VimiPipeline implements AutoCloseable {
   /** The default task name. */
   public String defaultTask() {
     return defaultTask;
+  }
+
+  /** The providers this pipeline was composed of. */
+  public PipelineInfo info() {
+    return info;
+  }
+
+  /**
+   * Asks the retriever for its memory's size figures: a cheap check that the memory is reachable
+   * (health checks call it).
+   *
+   * @return empty when the pipeline has no retriever
+   * @throws dev.vimi.spi.BackendException (or another runtime exception of the retriever) if the
+   *     memory cannot be reached
+   */
+  public Optional<MemoryStats> memoryStats() {
+    if (closed) {
+      throw new IllegalStateException("the pipeline is closed");
+    }
+    return retriever == null ? Optional.empty() : Optional.of(retriever.stats());
   }
 
   /** Generates with no progress reporting and no cancellation. */
@@ -130,6 +163,17 @@ public final class VimiPipeline implements AutoCloseable {
     Objects.requireNonNull(cancellation, "cancellation");
     if (closed) {
       throw new IllegalStateException("the pipeline is closed");
+    }
+    if (observer != null) {
+      String task = request.task() != null ? request.task() : defaultTask;
+      GenerationContext context =
+          new GenerationContext(
+              tasks.containsKey(task) ? task : "unknown", info.model(), info.denoiser(), info.device(), info.encoder(),
+              info.retriever(), request);
+      // the run sees wrappers of the retriever, encoder and denoisers that report to the observer
+      return ObservedRun.run(
+          observer, context, listener, retriever, encoder, denoisers,
+          (l, r, e, d) -> new GenerationRun(model, d, e, r, tasks, defaultTask, defaultK, request, l, cancellation).run());
     }
     return new GenerationRun(model, denoisers, encoder, retriever, tasks, defaultTask, defaultK, request, listener, cancellation)
         .run();
@@ -285,6 +329,7 @@ public final class VimiPipeline implements AutoCloseable {
     private boolean retrievalOff;
     private String defaultTask = "t2v";
     private int defaultK = 2;
+    private final List<GenerationObserver> observers = new ArrayList<>();
     private java.util.function.Function<Path, ModelSpec> modelLoader = p -> dev.vimi.api.model.ModelBundle.load(p).spec();
 
     private Builder() {}
@@ -352,6 +397,16 @@ public final class VimiPipeline implements AutoCloseable {
         throw new InvalidInputException("retrieval.k", "must be in [0, 64] but is " + k);
       }
       this.defaultK = k;
+      return this;
+    }
+
+    /**
+     * Adds an observer of every generation (timing, retrieval hits, encoder and denoiser calls,
+     * outcome); several observers each see every event, in the order they were added. Without an
+     * observer a pipeline does no observation work at all.
+     */
+    public Builder observer(GenerationObserver observer) {
+      this.observers.add(Objects.requireNonNull(observer, "observer"));
       return this;
     }
 
@@ -466,7 +521,11 @@ public final class VimiPipeline implements AutoCloseable {
           "model=" + model.name() + ", denoiser=" + dp.name() + ", encoder=" + ep.name() + ", retriever="
               + (rp == null ? "none" : rp.name());
       LOG.info("pipeline ready: {}", desc);
-      return new VimiPipeline(model, denoisers, encoder, retriever, tasks, defaultTask, defaultK, desc);
+      PipelineInfo info =
+          new PipelineInfo(
+              model.name(), dp.name(), denoiserConfig.getOrDefault("device", "cpu").trim().toLowerCase(java.util.Locale.ROOT), ep.name(), rp == null ? "none" : rp.name());
+      GenerationObserver observer = observers.isEmpty() ? null : SafeObservation.composite(observers);
+      return new VimiPipeline(model, denoisers, encoder, retriever, tasks, defaultTask, defaultK, desc, info, observer);
     }
   }
 }
