@@ -188,7 +188,7 @@ class ObservationTest {
     try (VimiPipeline p = builder().observer(rec).build()) {
       assertThatThrownBy(() -> p.generate(GenerationRequest.builder().task("t2v-typo-4711").prompt("a cat").build()))
           .isInstanceOf(ProviderNotFoundException.class);
-      assertThatThrownBy(() -> p.generate(GenerationRequest.builder().prompt("a cat").frames(7).build()))
+      assertThatThrownBy(() -> p.generate(GenerationRequest.builder().prompt("a cat").size(7, 7).build()))
           .isInstanceOf(InvalidInputException.class);
     }
     assertThat(rec.events).containsExactly("start unknown", "error ProviderNotFoundException", "start t2v", "error InvalidInputException");

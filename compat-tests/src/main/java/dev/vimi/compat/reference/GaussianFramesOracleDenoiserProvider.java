@@ -94,6 +94,7 @@ public final class GaussianFramesOracleDenoiserProvider implements DenoiserProvi
     private final double mean;
     private final double gain;
     private final double[][] sigma;
+    private volatile boolean closed;
 
     FramesOracle(DenoiserSpec spec, int maxBatch, double mean, double std, double rho, double gain) {
       this.spec = spec;
@@ -120,15 +121,12 @@ public final class GaussianFramesOracleDenoiserProvider implements DenoiserProvi
 
     @Override
     public Tensor evaluate(DenoiserInput in) {
+      if (closed) {
+        throw new IllegalStateException("denoiser for stage '" + spec.stage() + "' is closed");
+      }
+      OracleDenoiser.checkInput(spec, maxBatch, in);
       int[] expected = spec.videoShape();
       int[] got = in.x().shape();
-      if (!Arrays.equals(Arrays.copyOfRange(got, 1, 5), expected)) {
-        throw new InvalidInputException(
-            "x", "stage '" + spec.stage() + "' takes videos " + Arrays.toString(expected) + " but got " + in.x());
-      }
-      if (in.batch() > maxBatch) {
-        throw new InvalidInputException("x", "batch " + in.batch() + " exceeds maxBatch " + maxBatch);
-      }
       OutputKind kind = spec.outputKind();
       double sd = spec.sigmaData();
       int c = expected[0];
@@ -170,7 +168,7 @@ public final class GaussianFramesOracleDenoiserProvider implements DenoiserProvi
 
     @Override
     public void close() {
-      // holds nothing
+      closed = true; // holds nothing else; later evaluations are refused
     }
   }
 

@@ -43,23 +43,8 @@ abstract class OracleDenoiser implements Denoiser {
     if (closed) {
       throw new IllegalStateException("denoiser for stage '" + spec.stage() + "' is closed");
     }
-    int[] expected = spec.videoShape();
+    checkInput(spec, maxBatch, in);
     int[] got = in.x().shape();
-    if (!Arrays.equals(Arrays.copyOfRange(got, 1, 5), expected)) {
-      throw new InvalidInputException(
-          "x", "stage '" + spec.stage() + "' takes videos " + Arrays.toString(expected) + " but got " + in.x());
-    }
-    if (in.conditioning().dim(1) != spec.conditioningLength() || in.conditioning().dim(2) != spec.conditioningDim()) {
-      throw new InvalidInputException(
-          "conditioning",
-          "stage '" + spec.stage() + "' takes conditionings [B, " + spec.conditioningLength() + ", " + spec.conditioningDim()
-              + "] but got " + in.conditioning());
-    }
-    requireFinite("x", in.x());
-    requireFinite("conditioning", in.conditioning());
-    if (in.batch() > maxBatch) {
-      throw new InvalidInputException("x", "batch " + in.batch() + " exceeds maxBatch " + maxBatch);
-    }
     OutputKind kind = spec.outputKind();
     double sd = spec.sigmaData();
     int n = in.x().size() / in.batch();
@@ -81,7 +66,30 @@ abstract class OracleDenoiser implements Denoiser {
     return Tensor.wrap(out, got);
   }
 
-  private void requireFinite(String field, Tensor t) {
+  /**
+   * The input checks every oracle makes (the denoiser contract's promises): the video and
+   * conditioning shapes fit the spec, the batch fits {@code maxBatch}, and the values are finite.
+   */
+  static void checkInput(DenoiserSpec spec, int maxBatch, DenoiserInput in) {
+    int[] expected = spec.videoShape();
+    if (!Arrays.equals(Arrays.copyOfRange(in.x().shape(), 1, 5), expected)) {
+      throw new InvalidInputException(
+          "x", "stage '" + spec.stage() + "' takes videos " + Arrays.toString(expected) + " but got " + in.x());
+    }
+    if (in.conditioning().dim(1) != spec.conditioningLength() || in.conditioning().dim(2) != spec.conditioningDim()) {
+      throw new InvalidInputException(
+          "conditioning",
+          "stage '" + spec.stage() + "' takes conditionings [B, " + spec.conditioningLength() + ", " + spec.conditioningDim()
+              + "] but got " + in.conditioning());
+    }
+    requireFinite(spec, "x", in.x());
+    requireFinite(spec, "conditioning", in.conditioning());
+    if (in.batch() > maxBatch) {
+      throw new InvalidInputException("x", "batch " + in.batch() + " exceeds maxBatch " + maxBatch);
+    }
+  }
+
+  private static void requireFinite(DenoiserSpec spec, String field, Tensor t) {
     int bad = t.firstNonFinite();
     if (bad >= 0) {
       throw new InvalidInputException(
