@@ -76,6 +76,11 @@ public abstract class DenoiserContractSuite {
   }
 
   @Test
+  public final void evaluateIntoWritesWhatEvaluateReturns() {
+    checks.run("evaluateIntoWritesWhatEvaluateReturns");
+  }
+
+  @Test
   public final void closedDenoiserRefusesWork() {
     checks.run("closedDenoiserRefusesWork");
   }
