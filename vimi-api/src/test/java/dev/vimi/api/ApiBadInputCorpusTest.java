@@ -96,8 +96,8 @@ class ApiBadInputCorpusTest {
             c("negative k", () -> req().retrievalK(-1).build(), InvalidInputException.class, "retrieval_k: must be in [0, 64] but is -1"),
             c("unknown sampler", () -> SamplerKind.parse("rk4"), VimiException.class, "rk4"),
             // requests the model cannot take, refused before any network runs
-            c("frames the model does not make", () -> generate(req().frames(5)), InvalidInputException.class,
-                "this model generates frames = 4 only, but 5 was requested"),
+            c("fewer frames than the model's clip", () -> generate(req().frames(3)), InvalidInputException.class,
+                "this model generates clips of 4 frames; ask for 4, or for more to make a long video clip after clip, but not 3"),
             c("width the model does not make", () -> generate(req().size(16, 8)), InvalidInputException.class, "generates width = 8 only"),
             c("one step count per stage, wrong count", () -> generate(req().steps(2, 2, 2)), InvalidInputException.class,
                 "give one step count for all stages or one per stage (1), not 3"),
