@@ -5,16 +5,30 @@ import javax.imageio.*;
 import javax.imageio.stream.*;
 
 /**
- * Writes cyan-yellow-ycck.jpg, a YCCK JPEG (4 components, Adobe APP14 transform 2) with the pixels of
- * cyan-yellow-cmyk.jpg, which javax.imageio and Pillow cannot write. Run from this folder:
- * {@code java MakeYcck.java cyan-yellow-ycck.jpg}
+ * Writes a YCCK JPEG (4 components, Adobe APP14 transform 2), which javax.imageio and Pillow cannot
+ * write. Run from this folder:
+ *
+ * <ul>
+ *   <li>{@code java MakeYcck.java cyan-yellow-ycck.jpg}: the inks of cyan-yellow-cmyk.jpg (32x16, left
+ *       half cyan, right half yellow);
+ *   <li>{@code java MakeYcck.java ycck.jpg photo.jpg}: the inks of an RGB image as Pillow's {@code
+ *       convert("CMYK")} makes them (C = 255 - R, M = 255 - G, Y = 255 - B, K = 0), as the encoder's
+ *       test-encoder/cmyk.jpg was made from photo.jpg.
+ * </ul>
  */
 public class MakeYcck {
   public static void main(String[] a) throws Exception {
-    int w = 32, h = 16;
+    BufferedImage src = a.length > 1 ? ImageIO.read(new File(a[1])) : null;
+    int w = src == null ? 32 : src.getWidth(), h = src == null ? 16 : src.getHeight();
     WritableRaster r = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, w, h, 4, null);
     for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) {
-      int[] ink = x < 16 ? new int[] {255, 0, 0, 0} : new int[] {0, 0, 255, 0}; // cyan | yellow
+      int[] ink;
+      if (src == null) {
+        ink = x < 16 ? new int[] {255, 0, 0, 0} : new int[] {0, 0, 255, 0}; // cyan | yellow
+      } else {
+        int rgb = src.getRGB(x, y);
+        ink = new int[] {255 - ((rgb >> 16) & 0xFF), 255 - ((rgb >> 8) & 0xFF), 255 - (rgb & 0xFF), 0};
+      }
       int[] s = new int[4];
       for (int c = 0; c < 4; c++) s[c] = 255 - ink[c]; // Adobe CMYK samples are inverted
       // libjpeg's CMYK -> YCCK: YCbCr of (255 - C, 255 - M, 255 - Y); K unchanged
