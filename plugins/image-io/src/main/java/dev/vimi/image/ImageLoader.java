@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Size limit, before decoding.</b> The width and height are read from the header first; an
  *       image of more pixels than the limit (default {@link ImageRef#DEFAULT_MAX_PIXELS}, the limit
  *       every vimi component applies) or wider or higher than the side limit (default {@value
- *       #DEFAULT_MAX_SIDE}) is refused before any pixel is decoded. The same check applies to {@link
- *       ImageRef.OfPixels} and to {@link #header}'s caller through {@link #checkSize}: the header check
- *       and the decode limit are one check.
+ *       #DEFAULT_MAX_SIDE}) is refused before any pixel is decoded. The same check ({@link
+ *       #checkSize}) applies to {@link ImageRef.OfPixels}, and a caller that reads only the {@link
+ *       #header} applies it with {@link #checkSize}: the header check and the decode limit are one rule.
  *   <li><b>One colour rule.</b> 8-bit RGB(A) samples are taken as stored (an embedded RGB ICC profile
  *       is not applied) and grey samples are replicated to R = G = B without gamma conversion, as
  *       Pillow's {@code convert("RGBA")} does, so that Java and the Python training code see the same
@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  *       marker) is honoured.
  *   <li><b>Broken files.</b> A missing, unreadable, truncated or corrupt input is an {@link
  *       InvalidInputException} (field {@code "image"}) whose message names the input. Truncated JPEGs,
- *       which decoders would otherwise fill with grey and accept, are refused too.
+ *       which decoders would otherwise fill with grey and accept, are refused too; other decoder
+ *       warnings (such as extraneous bytes before a marker, common in camera files) are logged.
  * </ul>
  *
  * <p>Only local sources are read: files, {@code file:} and {@code jar:} URIs, bytes and pixels. Other
@@ -349,7 +350,7 @@ public final class ImageLoader {
   static void checkWarnings(String what, List<String> warnings) {
     for (String w : warnings) {
       String lw = w.toLowerCase(Locale.ROOT);
-      if (lw.contains("premature end") || lw.contains("truncat") || lw.contains("corrupt")) {
+      if (lw.contains("premature end") || lw.contains("truncat")) {
         throw new InvalidInputException("image", what + " is truncated or corrupt (" + w + "); check the file");
       }
       LOG.warn("while reading {}: {}", what, w);

@@ -25,7 +25,7 @@ final class ImageReading {
   private ImageReading() {}
 
   /** A reader positioned on an input whose format is known. */
-  record Opened(ImageFormat format, boolean cmyk, ImageReader reader) {}
+  record Opened(ImageFormat format, ImageReader reader) {}
 
   /** Sniffs {@code in} and returns a reader with its input set; refuses what is not decoded. */
   static Opened open(String what, ImageInputStream in) throws IOException {
@@ -62,7 +62,7 @@ final class ImageReading {
     ImageReader reader = reader(format, cmyk);
     // TwelveMonkeys' JPEG reader needs the metadata (ICC profile, Adobe marker) to convert CMYK/YCCK
     reader.setInput(in, true, !cmyk);
-    return new Opened(format, cmyk, reader);
+    return new Opened(format, reader);
   }
 
   /** Decodes image 0 of {@code reader}, refusing truncated input, and packs it as ARGB. */

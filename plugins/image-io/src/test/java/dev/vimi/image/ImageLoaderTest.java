@@ -527,6 +527,17 @@ class ImageLoaderTest {
   }
 
   @Test
+  void extraneousBytesBeforeTheEndMarkerAreOnlyAWarning() throws Exception {
+    // some cameras pad the scan; libjpeg warns "Corrupt JPEG data: 5 extraneous bytes before marker 0xd9"
+    byte[] jpg = jpeg(noiseImage(16, 16), 0.9f);
+    byte[] padded = new byte[jpg.length + 5];
+    System.arraycopy(jpg, 0, padded, 0, jpg.length - 2);
+    padded[padded.length - 2] = (byte) 0xFF;
+    padded[padded.length - 1] = (byte) 0xD9;
+    assertThat(LOADER.readPixels(ImageRef.ofBytes(padded)).argb()).isEqualTo(LOADER.readPixels(ImageRef.ofBytes(jpg)).argb());
+  }
+
+  @Test
   void missingAndNonImageFilesAreNamed() throws Exception {
     Path missing = dir.resolve("nope.png");
     assertThatThrownBy(() -> LOADER.read(missing))
