@@ -4,9 +4,9 @@
  */
 module dev.vimi.cli {
   requires dev.vimi.api;
+  requires dev.vimi.image;
   requires dev.vimi.memory.formats;
   requires dev.vimi.retriever.lucene;
-  requires dev.vimi.image;
   requires dev.vimi.video;
   requires dev.vimi.retriever.vespa;
   requires info.picocli;
