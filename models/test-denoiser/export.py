@@ -11,6 +11,7 @@ trained models.
 Run with Debian's python3-torch (1.13) and python3-onnx:
 
     /usr/bin/python3 models/test-denoiser/export.py            # writes models/test-denoiser/bundle/
+    /usr/bin/python3 models/test-denoiser/export.py --known      # the variant that takes conditioning frames
     /usr/bin/python3 models/test-denoiser/export.py --bench DIR  # a larger graph pair for bench/backends
 
 Everything written is deterministic for a given torch build (seeded weights and inputs).
@@ -126,6 +127,37 @@ class UpsamplerDenoiser(nn.Module):
         return self.core(torch.cat([x, low_res], dim=1), c_noise, context, context_mask, fps, resolution)
 
 
+class KnownBaseDenoiser(nn.Module):
+    """Base stage that takes conditioning frames: inputs (x, c_noise, context, context_mask, fps,
+    resolution, known_frames, known_mask). The known frames (zeroed where the mask is 0) and the mask,
+    broadcast to a channel, are concatenated with x on the channel axis."""
+
+    def __init__(self, channels: int, cond_dim: int, width: int = 16):
+        super().__init__()
+        self.core = Core(2 * channels + 1, channels, cond_dim, width)
+
+    def forward(self, x, c_noise, context, context_mask, fps, resolution, known_frames, known_mask):
+        m = known_mask.reshape(known_mask.shape[0], 1, known_mask.shape[1], 1, 1).expand(
+            x.shape[0], 1, x.shape[2], x.shape[3], x.shape[4])
+        return self.core(torch.cat([x, known_frames * m, m], dim=1), c_noise, context, context_mask, fps, resolution)
+
+
+class KnownUpsamplerDenoiser(nn.Module):
+    """Upsampler that takes conditioning frames: inputs (x, low_res, sigma, context, context_mask, fps,
+    resolution, known_frames, known_mask)."""
+
+    def __init__(self, channels: int, cond_dim: int, width: int = 16):
+        super().__init__()
+        self.core = Core(3 * channels + 1, channels, cond_dim, width)
+
+    def forward(self, x, low_res, sigma, context, context_mask, fps, resolution, known_frames, known_mask):
+        c_noise = torch.log(sigma) / 4.0
+        m = known_mask.reshape(known_mask.shape[0], 1, known_mask.shape[1], 1, 1).expand(
+            x.shape[0], 1, x.shape[2], x.shape[3], x.shape[4])
+        return self.core(torch.cat([x, low_res, known_frames * m, m], dim=1), c_noise, context, context_mask, fps,
+                         resolution)
+
+
 class HalfIO(nn.Module):
     """fp16 inputs and output around an fp32 body whose weights were rounded to fp16. ONNX Runtime's
     CPU provider has no fp16 Conv/MatMul kernels, so the arithmetic stays fp32 inside the graph; on
@@ -173,6 +205,9 @@ BASE_INPUTS = [("x", "noisy_video"), ("c_noise", "c_noise"), ("context", "condit
 UP_INPUTS = [("x", "noisy_video"), ("low_res", "low_res_video"), ("sigma", "sigma"), ("context", "conditioning"),
              ("context_mask", "conditioning_mask"), ("fps", "fps"), ("resolution", "resolution")]
 OUTPUT = "out"
+KNOWN = [("known_frames", "known_frames"), ("known_mask", "known_mask")]
+KNOWN_BASE_INPUTS = BASE_INPUTS + KNOWN
+KNOWN_UP_INPUTS = UP_INPUTS + KNOWN
 
 
 def round_weights_to_half(module: nn.Module) -> nn.Module:
@@ -206,6 +241,17 @@ def make_inputs(gen, b, c, t, h, w, l, d, fps, sigmas, low_res=False):
     }
     if low_res:
         inputs["low_res_video"] = torch.clamp(torch.randn(b, c, t, h, w, generator=gen) * 0.5, -1.0, 1.0)
+    return inputs
+
+
+def add_known(gen, inputs, patterns):
+    """known_frames (pixels in [-1, 1] where the mask is 1, zeros elsewhere) and known_mask [B, T]."""
+    x = inputs["noisy_video"]
+    b, c, t, h, w = x.shape
+    mask = torch.tensor(patterns, dtype=torch.float32)
+    frames = torch.clamp(torch.randn(b, c, t, h, w, generator=gen) * 0.5, -1.0, 1.0)
+    inputs["known_mask"] = mask
+    inputs["known_frames"] = frames * mask.reshape(b, 1, t, 1, 1)
     return inputs
 
 
@@ -376,6 +422,78 @@ def write_manifest(out_dir, c, t, l, d, base_hw, up_hw):
         f.write("\n")
 
 
+def export_known_bundle(out_dir):
+    """The variant whose stages take conditioning frames (known_frames, known_mask): base T=4 at 8x8,
+    upsampler T=8 at 16x16 (a temporal upsampler too, so frame indices map between stages)."""
+    torch.manual_seed(20240612)
+    c, l, d = 3, 6, 16
+    base_t, base_h, base_w = 4, 8, 8
+    up_t, up_h, up_w = 8, 16, 16
+    os.makedirs(out_dir, exist_ok=True)
+    base = KnownBaseDenoiser(c, d).eval()
+    up = KnownUpsamplerDenoiser(c, d).eval()
+    gen = torch.Generator().manual_seed(11)
+    base_in = add_known(gen, make_inputs(gen, 2, c, base_t, base_h, base_w, l, d, 24.0, [2.5, 0.05]),
+                        [[1, 0, 0, 0], [1, 0, 0, 1]])
+    up_in = add_known(gen, make_inputs(gen, 2, c, up_t, up_h, up_w, l, d, 24.0, [1.2, 0.02], low_res=True),
+                      [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]])
+    with torch.no_grad():
+        base_args = args_for(KNOWN_BASE_INPUTS, base_in)
+        up_args = args_for(KNOWN_UP_INPUTS, up_in)
+        export_onnx(base, base_args, [n for n, _ in KNOWN_BASE_INPUTS], os.path.join(out_dir, "base.onnx"))
+        export_onnx(up, up_args, [n for n, _ in KNOWN_UP_INPUTS], os.path.join(out_dir, "upsampler.onnx"))
+        export_torchscript(base, os.path.join(out_dir, "base.pt"))
+        export_torchscript(up, os.path.join(out_dir, "upsampler.pt"))
+        base_out = base(*base_args)
+        up_out = up(*up_args)
+    write_case(out_dir, "base", "base", base_in, base_out, [r for _, r in KNOWN_BASE_INPUTS] + ["sigma"])
+    write_case(out_dir, "upsampler", "upsampler", up_in, up_out, [r for _, r in KNOWN_UP_INPUTS] + ["c_noise"])
+    stages = [
+        {
+            "name": "base",
+            "channels": c, "frames": base_t, "height": base_h, "width": base_w,
+            "fps": 24, "output_kind": "edm",
+            "sigma_data": 0.5, "sigma_min": 0.002, "sigma_max": 80.0, "rho": 7.0,
+            "steps": 8,
+            "guidance": {"type": "constant", "scale": 3.0},
+            "conditioning": {"length": l, "dim": d},
+            "graphs": {
+                "onnx": graph_entry("base.onnx", KNOWN_BASE_INPUTS),
+                "pytorch": graph_entry("base.pt", KNOWN_BASE_INPUTS),
+            },
+        },
+        {
+            "name": "upsampler",
+            "channels": c, "frames": up_t, "height": up_h, "width": up_w,
+            "fps": 24, "output_kind": "edm",
+            "sigma_data": 0.5, "sigma_min": 0.002, "sigma_max": 80.0, "rho": 7.0,
+            "steps": 4,
+            "guidance": {"type": "linear_ramp", "min": 1.0, "max": 2.0},
+            "low_res_resize": "trilinear",
+            "conditioning": {"length": l, "dim": d},
+            "graphs": {
+                "onnx": graph_entry("upsampler.onnx", KNOWN_UP_INPUTS),
+                "pytorch": graph_entry("upsampler.pt", KNOWN_UP_INPUTS),
+            },
+        },
+    ]
+    files = sorted(f for f in os.listdir(out_dir) if f.endswith(".onnx") or f.endswith(".pt"))
+    manifest = {
+        "schema_version": 1,
+        "name": "vimi-test-denoiser-known",
+        "description": "Random-weight test denoisers that take conditioning frames (models/test-denoiser/export.py --known).",
+        "stages": stages,
+        # truncate: the task instructions alone are longer than 6 tokens (the CLI runs this bundle as is)
+        "encoder": {"provider": "hashing", "settings": {"length": l, "dim": d, "truncate": True}},
+        "files": {f: sha256(os.path.join(out_dir, f)) for f in files},
+    }
+    with open(os.path.join(out_dir, "vimi-model.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    for case, out in (("base", base_out), ("upsampler", up_out)):
+        print("known %-10s output %s max|out| %.4f" % (case, tuple(out.shape), out.abs().max().item()))
+
+
 def export_bench(out_dir, width, h, w, t):
     """A larger graph pair (same architecture, wider, bigger video) for the JMH overhead benchmark."""
     torch.manual_seed(1)
@@ -404,6 +522,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default=os.path.join(here, "bundle"), help="bundle folder to write")
     p.add_argument("--bench", metavar="DIR", help="write the larger benchmark graphs to DIR instead")
+    p.add_argument("--known", action="store_true",
+                   help="write the variant that takes conditioning frames (to bundle-known/ unless --out says)")
     p.add_argument("--bench-width", type=int, default=32)
     p.add_argument("--bench-size", type=int, nargs=3, default=[8, 16, 16], metavar=("T", "H", "W"))
     a = p.parse_args()
@@ -411,6 +531,9 @@ def main():
     if a.bench:
         t, h, w = a.bench_size
         export_bench(a.bench, a.bench_width, h, w, t)
+    elif a.known:
+        out = a.out if a.out != os.path.join(here, "bundle") else os.path.join(here, "bundle-known")
+        export_known_bundle(out)
     else:
         export_bundle(a.out)
 

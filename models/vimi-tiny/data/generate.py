@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """ViMi-tiny's training and evaluation data: real emoji sprites moving over coloured backgrounds.
 
-Every clip is 16 frames of a Noto emoji from vimi's embedded memory (samples/cli/.../memory/emoji) moving
+Every clip is 16 frames of a Noto emoji from vimi's embedded memory (memories/emoji/.../emoji) moving
 left, right, up or down, growing, shrinking or standing still over a plain background, slowly or fast.
 Clips are rendered at the upsampler's size (72x128) and averaged 2x2 to the base stage's size (36x64),
 so the two stages see consistent videos. Captions come from varied templates that name the subject

@@ -24,6 +24,7 @@ module dev.vimi.compat {
 
   provides dev.vimi.spi.DenoiserProvider with
       dev.vimi.compat.reference.GaussianOracleDenoiserProvider,
+      dev.vimi.compat.reference.GaussianFramesOracleDenoiserProvider,
       dev.vimi.compat.reference.MixtureOracleDenoiserProvider;
   provides dev.vimi.spi.RetrieverProvider with
       dev.vimi.compat.reference.InMemoryRetrieverProvider;

@@ -2,7 +2,8 @@
  * The vimi API: what integrators call to compose and run a ViMi pipeline, and the engine behind it.
  *
  * <p>Exported: {@code dev.vimi.api} (pipeline, requests, results, configuration, registry) and its
- * sub-packages for model bundles and dataset building. The engine (EDM preconditioning, sigma
+ * sub-packages for model bundles, dataset building and observing generations
+ * ({@code dev.vimi.api.observation}, free of any metrics library). The engine (EDM preconditioning, sigma
  * schedules, Heun/Euler samplers, classifier-free guidance, cascade, built-in tasks) lives in
  * {@code dev.vimi.api.internal.*} and is not exported.
  */
@@ -13,6 +14,7 @@ module dev.vimi.api {
   exports dev.vimi.api;
   exports dev.vimi.api.model;
   exports dev.vimi.api.augment;
+  exports dev.vimi.api.observation;
 
   uses dev.vimi.spi.RetrieverProvider;
   uses dev.vimi.spi.ConditionEncoderProvider;

@@ -7,6 +7,7 @@ module dev.vimi.cli {
   requires dev.vimi.image;
   requires dev.vimi.memory.formats;
   requires dev.vimi.retriever.lucene;
+  requires dev.vimi.memory.emoji;
   requires dev.vimi.video;
   requires dev.vimi.retriever.vespa;
   requires info.picocli;

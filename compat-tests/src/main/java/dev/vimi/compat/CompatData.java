@@ -31,10 +31,13 @@ public final class CompatData {
   private CompatData() {}
 
   /**
-   * {@code n} pairs with ids {@code p0000...}; every third pair has a PNG image written under {@code
-   * imageDir}, the others are text-only. Captions hold 3 to 7 vocabulary words plus one unique word.
+   * {@code n} pairs with ids {@code p0000...}. Captions hold 3 to 7 vocabulary words plus one unique
+   * word, and one vocabulary word as keyword. Every other pair has an image, in turn: a PNG file
+   * written under {@code imageDir} ({@link ImageRef.OfPath}), PNG bytes held in memory ({@link
+   * ImageRef.OfBytes}), and decoded pixels ({@link ImageRef.OfPixels}) when {@code pixels} is true (PNG
+   * bytes otherwise).
    */
-  public static List<ImageTextPair> memory(int n, long seed, Path imageDir) {
+  public static List<ImageTextPair> memory(int n, long seed, Path imageDir, boolean pixels) {
     Random rnd = new Random(seed);
     List<ImageTextPair> out = new ArrayList<>(n);
     try {
@@ -48,12 +51,18 @@ public final class CompatData {
         }
         caption.append(uniqueWord(i));
         List<String> keywords = List.of(VOCABULARY.get(rnd.nextInt(VOCABULARY.size())));
-        ImageRef image = null;
-        if (i % 3 == 0) {
-          Path png = imageDir.resolve(id + ".png");
-          Files.write(png, png(8, 8, rnd.nextInt(0xFFFFFF)));
-          image = ImageRef.of(png);
-        }
+        int rgb = rnd.nextInt(0xFFFFFF);
+        ImageRef image =
+            switch (i % 6) {
+              case 0 -> {
+                Path png = imageDir.resolve(id + ".png");
+                Files.write(png, png(8, 8, rgb));
+                yield ImageRef.of(png);
+              }
+              case 2 -> ImageRef.ofBytes(png(8, 8, rgb));
+              case 4 -> pixels ? pixels(6, 5, rgb) : ImageRef.ofBytes(png(6, 5, rgb));
+              default -> null;
+            };
         out.add(new ImageTextPair(id, caption.toString(), keywords, image));
       }
     } catch (IOException e) {
@@ -62,7 +71,20 @@ public final class CompatData {
     return List.copyOf(out);
   }
 
-  /** A made-up lower-case word unique to {@code i}, e.g. {@code "zobuka"}. */
+  /** {@link #memory(int, long, Path, boolean)} without decoded-pixel images. */
+  public static List<ImageTextPair> memory(int n, long seed, Path imageDir) {
+    return memory(n, seed, imageDir, false);
+  }
+
+  /** Decoded opaque pixels of the given size and colour, with a one-pixel marker in the corner. */
+  public static ImageRef.OfPixels pixels(int width, int height, int rgb) {
+    int[] argb = new int[width * height];
+    java.util.Arrays.fill(argb, 0xFF000000 | rgb);
+    argb[0] = 0xFF000000 | (~rgb & 0xFFFFFF);
+    return new ImageRef.OfPixels(width, height, argb);
+  }
+
+  /** A made-up lower-case word unique to {@code i}, e.g. {@code "zqbukaq"}. */
   public static String uniqueWord(int i) {
     String consonants = "bdfgklmnprstvz";
     String vowels = "aeiou";
@@ -74,7 +96,8 @@ public final class CompatData {
       sb.append(vowels.charAt(v % vowels.length()));
       v /= vowels.length();
     } while (v > 0);
-    return sb.toString();
+    // a final 'q' matches no suffix rule of an English stemmer, so no two unique words share a stem
+    return sb.append('q').toString();
   }
 
   /** A solid-colour PNG of the given size with a one-pixel marker in the corner. */

@@ -1,37 +1,74 @@
 package dev.vimi.compat;
 
-import dev.vimi.spi.ImageRef;
-import dev.vimi.spi.PromptSegment;
 import dev.vimi.spi.TaskInput;
 import dev.vimi.spi.TaskInstruction;
-import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestReporter;
 
 /**
- * The contract every {@link TaskInstruction} must pass. Extend it, implement {@link #createTask()},
- * and override {@link #sampleInput()} if the task needs a particular input (the default is a text
- * prompt with one interleaved image and no first frame).
+ * The contract every {@link TaskInstruction} must pass. Extend it and implement {@link
+ * #createTask()}. The task is checked with an input built from what it declares in {@link
+ * TaskInstruction#accepts()} (text only by default); override {@link #sampleInput()} to check it with
+ * a particular input. Each promise is one test method, named after it.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class TaskInstructionContractSuite {
+  private CheckSet checks;
 
   /** Creates the task under test. */
   protected abstract TaskInstruction createTask() throws Exception;
 
-  /** An input the task accepts. */
-  protected TaskInput sampleInput() {
-    return new TaskInput(
-        List.of(
-            PromptSegment.text("A"),
-            PromptSegment.image(ImageRef.ofBytes(CompatData.png(8, 8, 0xC03030))),
-            PromptSegment.text("moves left on a red background")),
-        null);
+  /** An input the task accepts; the default is built from the task's {@link TaskInstruction#accepts()}. */
+  protected TaskInput sampleInput() throws Exception {
+    return TaskInstructionContract.sampleInput(createTask().accepts());
   }
 
-  @TestFactory
-  public final Stream<DynamicTest> taskInstructionContract() {
-    return new TaskInstructionContract(this::createTask, sampleInput())
-        .checks().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> c.body().run()));
+  @BeforeAll
+  protected final void openContract(TestReporter reporter) throws Exception {
+    long seed = CheckSet.announce(getClass());
+    reporter.publishEntry("vimi.compat.seed", Long.toString(seed));
+    checks = new CheckSet(new TaskInstructionContract(this::createTask, sampleInput()).checks(), seed);
+  }
+
+  @Test
+  public final void nameAndInstructionAreValid() {
+    checks.run("nameAndInstructionAreValid");
+  }
+
+  @Test
+  public final void declaredInputIsAccepted() {
+    checks.run("declaredInputIsAccepted");
+  }
+
+  @Test
+  public final void undeclaredInputIsInvalidInput() {
+    checks.run("undeclaredInputIsInvalidInput");
+  }
+
+  @Test
+  public final void blankInputIsInvalidInput() {
+    checks.run("blankInputIsInvalidInput");
+  }
+
+  @Test
+  public final void promptStartsWithTheInstruction() {
+    checks.run("promptStartsWithTheInstruction");
+  }
+
+  @Test
+  public final void promptKeepsTheUserInputInOrder() {
+    checks.run("promptKeepsTheUserInputInOrder");
+  }
+
+  @Test
+  public final void retrievedPairsAppearExactlyWhenTheTaskRetrieves() {
+    checks.run("retrievedPairsAppearExactlyWhenTheTaskRetrieves");
+  }
+
+  @Test
+  public final void assemblyIsDeterministic() {
+    checks.run("assemblyIsDeterministic");
   }
 }

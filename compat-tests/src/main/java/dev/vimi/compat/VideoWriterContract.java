@@ -57,11 +57,11 @@ public final class VideoWriterContract {
 
   public List<Check> checks() {
     return List.of(
-        new Check("writing creates a non-empty target", this::writes),
-        new Check("writing again replaces the target", this::overwrites),
-        new Check("a missing parent folder fails and leaves nothing behind", this::missingParent),
-        new Check("a scale below 1 is rejected with InvalidInputException", this::badScale),
-        new Check("no temporary files remain next to the target", this::noLeftovers));
+        Check.of("writingCreatesANonEmptyTarget", "writing creates a non-empty target", this::writes),
+        Check.of("writingAgainReplacesTheTarget", "writing again replaces the target", this::overwrites),
+        Check.of("missingParentFailsAndLeavesNothing", "a missing parent folder fails and leaves nothing behind", this::missingParent),
+        Check.of("scaleBelowOneIsInvalidInput", "a scale below 1 is rejected with InvalidInputException", this::badScale),
+        Check.of("noTemporaryFilesRemain", "no temporary files remain next to the target", this::noLeftovers));
   }
 
   private Path fresh(String name) throws IOException {

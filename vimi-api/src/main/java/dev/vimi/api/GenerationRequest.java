@@ -4,12 +4,18 @@ import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.PromptSegment;
 import dev.vimi.spi.TaskInput;
+import dev.vimi.spi.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One video to generate. Immutable and validated on creation: every field that is out of range fails
@@ -22,7 +28,8 @@ import java.util.OptionalInt;
  *     null for the pipeline's default task
  * @param prompt the prompt: text with images interleaved where they stand
  * @param firstFrame the first frame for video prediction, or null
- * @param frames frames to generate, or empty for the model's
+ * @param frames frames to generate, or empty for the model's clip length; more than the clip length
+ *     makes a long video clip after clip (see {@link LongVideo})
  * @param fps frames per second, or empty for the model's
  * @param width width, or empty for the model's
  * @param height height, or empty for the model's
@@ -34,6 +41,20 @@ import java.util.OptionalInt;
  * @param churn stochastic churn, {@link Churn#NONE} by default
  * @param retrievalK how many image-text pairs to retrieve for tasks that retrieve, or empty for the
  *     pipeline's default (2); 0 turns retrieval off
+ * @param negativePrompt text the video should stay away from, or null: the unconditional branch of
+ *     classifier-free guidance is conditioned on it ({@code D = D_neg + w (D_cond - D_neg)}), encoded
+ *     as the task's instruction followed by this text; without it the branch gets the empty
+ *     conditioning. It takes effect only where the guidance scale is not 1.
+ * @param count videos to generate (1 to {@link #MAX_COUNT}); they share retrieval and encoding and
+ *     are batched through the denoiser together with the guidance branches
+ * @param seeds one seed per video, or empty to use {@code seed, seed + 1, ..., seed + count - 1};
+ *     video i is the video a request of count 1 with seed {@code seedOf(i)} gives
+ * @param initialNoise standard-normal initial noise per stage index (the sampler scales it by the
+ *     stage's sigma_max), {@code [C, T, H, W]} of the stage, or {@code [count, C, T, H, W]}; stages
+ *     not listed draw theirs from the seed. For a long video it applies to the first clip.
+ * @param conditioningFrames known frames of the video, sorted by index (see {@link
+ *     ConditioningFrame}); only models that take conditioning frames accept them
+ * @param longVideo how frames beyond the model's clip length are made ({@link LongVideo#DEFAULT})
  */
 public record GenerationRequest(
     String task,
@@ -48,7 +69,16 @@ public record GenerationRequest(
     int[] steps,
     SamplerKind sampler,
     Churn churn,
-    OptionalInt retrievalK) {
+    OptionalInt retrievalK,
+    String negativePrompt,
+    int count,
+    long[] seeds,
+    Map<Integer, Tensor> initialNoise,
+    List<ConditioningFrame> conditioningFrames,
+    LongVideo longVideo) {
+
+  /** Most videos per request. */
+  public static final int MAX_COUNT = 64;
 
   /** Most characters of prompt text accepted. */
   public static final int MAX_PROMPT_CHARS = 100_000;
@@ -68,6 +98,13 @@ public record GenerationRequest(
     sampler = Objects.requireNonNullElse(sampler, SamplerKind.HEUN);
     churn = Objects.requireNonNullElse(churn, Churn.NONE);
     retrievalK = Objects.requireNonNullElse(retrievalK, OptionalInt.empty());
+    seeds = seeds == null ? new long[0] : seeds.clone();
+    initialNoise = Map.copyOf(new TreeMap<>(Objects.requireNonNullElse(initialNoise, Map.of())));
+    conditioningFrames =
+        Objects.requireNonNullElse(conditioningFrames, List.<ConditioningFrame>of()).stream()
+            .sorted(Comparator.comparingInt(ConditioningFrame::index))
+            .toList();
+    longVideo = Objects.requireNonNullElse(longVideo, LongVideo.DEFAULT);
 
     int chars = 0;
     int images = 0;
@@ -111,6 +148,65 @@ public record GenerationRequest(
     if (retrievalK.isPresent()) {
       range("retrieval_k", retrievalK.getAsInt(), 0, 64);
     }
+    if (negativePrompt != null && negativePrompt.length() > MAX_PROMPT_CHARS) {
+      throw new InvalidInputException(
+          "negative_prompt", "the negative prompt has " + negativePrompt.length() + " characters; at most " + MAX_PROMPT_CHARS + " are accepted");
+    }
+    range("count", count, 1, MAX_COUNT);
+    if (seeds.length > 0 && seeds.length != count) {
+      throw new InvalidInputException(
+          "seeds", seeds.length + " seeds were given for " + count + " videos; give one seed per video, or none to use seed, seed + 1, ...");
+    }
+    for (Map.Entry<Integer, Tensor> e : initialNoise.entrySet()) {
+      Tensor t = Objects.requireNonNull(e.getValue(), "initialNoise[" + e.getKey() + "]");
+      if (e.getKey() < 0) {
+        throw new InvalidInputException("initial_noise", "stage index must be 0 or more but is " + e.getKey());
+      }
+      int bad = t.firstNonFinite();
+      if (bad >= 0) {
+        throw new InvalidInputException(
+            "initial_noise[" + e.getKey() + "]", "the noise holds a non-finite value at flat index " + bad);
+      }
+    }
+    Set<Integer> indices = new HashSet<>();
+    for (ConditioningFrame f : conditioningFrames) {
+      if (!indices.add(f.index())) {
+        throw new InvalidInputException(
+            "conditioning_frames", "frame " + f.index() + " is given twice; give each known frame once");
+      }
+    }
+  }
+
+  /** A request as it was before negative prompts, counts, noise, known frames and long videos. */
+  public GenerationRequest(
+      String task,
+      List<PromptSegment> prompt,
+      ImageRef firstFrame,
+      OptionalInt frames,
+      OptionalDouble fps,
+      OptionalInt width,
+      OptionalInt height,
+      long seed,
+      Guidance guidance,
+      int[] steps,
+      SamplerKind sampler,
+      Churn churn,
+      OptionalInt retrievalK) {
+    this(task, prompt, firstFrame, frames, fps, width, height, seed, guidance, steps, sampler, churn, retrievalK,
+        null, 1, null, null, null, null);
+  }
+
+  /** The seed of video {@code i}: {@code seeds[i]} if given, else {@code seed + i}. */
+  public long seedOf(int i) {
+    if (i < 0 || i >= count) {
+      throw new InvalidInputException("count", "video " + i + " out of range [0, " + count + ")");
+    }
+    return seeds.length > 0 ? seeds[i] : seed + i;
+  }
+
+  @Override
+  public long[] seeds() {
+    return seeds.clone();
   }
 
   /** The request as a task sees it. */
@@ -138,7 +234,13 @@ public record GenerationRequest(
         && Arrays.equals(steps, r.steps)
         && sampler == r.sampler
         && churn.equals(r.churn)
-        && retrievalK.equals(r.retrievalK);
+        && retrievalK.equals(r.retrievalK)
+        && Objects.equals(negativePrompt, r.negativePrompt)
+        && count == r.count
+        && Arrays.equals(seeds, r.seeds)
+        && initialNoise.equals(r.initialNoise)
+        && conditioningFrames.equals(r.conditioningFrames)
+        && longVideo.equals(r.longVideo);
   }
 
   @Override
@@ -149,7 +251,11 @@ public record GenerationRequest(
   @Override
   public String toString() {
     return "GenerationRequest[task=" + task + ", prompt=" + new dev.vimi.spi.MultimodalPrompt(prompt).toPlaceholderText()
-        + ", seed=" + seed + ", steps=" + Arrays.toString(steps) + "]";
+        + ", seed=" + seed + ", steps=" + Arrays.toString(steps)
+        + (negativePrompt == null ? "" : ", negative=" + negativePrompt)
+        + (count == 1 ? "" : ", count=" + count)
+        + (conditioningFrames.isEmpty() ? "" : ", known frames=" + conditioningFrames.stream().map(ConditioningFrame::index).toList())
+        + "]";
   }
 
   private static void range(String field, int v, int min, int max) {
@@ -177,6 +283,12 @@ public record GenerationRequest(
     private SamplerKind sampler = SamplerKind.HEUN;
     private Churn churn = Churn.NONE;
     private OptionalInt retrievalK = OptionalInt.empty();
+    private String negativePrompt;
+    private int count = 1;
+    private long[] seeds = new long[0];
+    private final Map<Integer, Tensor> initialNoise = new TreeMap<>();
+    private final List<ConditioningFrame> conditioningFrames = new ArrayList<>();
+    private LongVideo longVideo = LongVideo.DEFAULT;
 
     private Builder() {}
 
@@ -277,9 +389,56 @@ public record GenerationRequest(
       return this;
     }
 
+    /** Text the video should stay away from (null for none); see {@link GenerationRequest#negativePrompt()}. */
+    public Builder negativePrompt(String text) {
+      this.negativePrompt = text == null || text.isBlank() ? null : text.strip();
+      return this;
+    }
+
+    /** Generates {@code n} videos with seeds {@code seed, seed + 1, ...} (unless {@link #seeds} says otherwise). */
+    public Builder count(int n) {
+      this.count = n;
+      return this;
+    }
+
+    /** One seed per video; sets the count to the number of seeds and the seed to the first. */
+    public Builder seeds(long... seeds) {
+      if (seeds.length == 0) {
+        throw new InvalidInputException("seeds", "give at least one seed");
+      }
+      this.seeds = seeds.clone();
+      this.count = seeds.length;
+      this.seed = seeds[0];
+      return this;
+    }
+
+    /** The initial noise of stage {@code stage} (standard normal; see {@link GenerationRequest#initialNoise()}). */
+    public Builder initialNoise(int stage, Tensor noise) {
+      this.initialNoise.put(stage, Objects.requireNonNull(noise, "noise"));
+      return this;
+    }
+
+    /** A known frame; repeat for several. */
+    public Builder conditioningFrame(ConditioningFrame frame) {
+      this.conditioningFrames.add(Objects.requireNonNull(frame, "frame"));
+      return this;
+    }
+
+    /** A known frame from decoded pixels ({@link ImageRef.OfPixels}). */
+    public Builder conditioningFrame(int index, ImageRef image) {
+      return conditioningFrame(ConditioningFrame.of(index, image));
+    }
+
+    /** How a video beyond the model's clip length is made. */
+    public Builder longVideo(LongVideo options) {
+      this.longVideo = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
     public GenerationRequest build() {
       return new GenerationRequest(
-          task, prompt, firstFrame, frames, fps, width, height, seed, guidance, steps, sampler, churn, retrievalK);
+          task, prompt, firstFrame, frames, fps, width, height, seed, guidance, steps, sampler, churn, retrievalK,
+          negativePrompt, count, seeds, initialNoise, conditioningFrames, longVideo);
     }
   }
 }

@@ -20,16 +20,22 @@ import java.util.TreeMap;
 
 /**
  * A pipeline configuration as flat string keys, read from a {@code .properties} or {@code .json}
- * file. The keys:
+ * file. The keys (a {@code .properties} file has no end-of-line comments, so each comment has its own
+ * line):
  *
  * <pre>
- * model=models/vimi-tiny/bundle      # a model bundle folder (relative paths: to the file's folder)
- * denoiser=onnx                      # provider names; omit one to use the only provider present
- * denoiser.device=cpu                # everything under "denoiser." goes to the denoiser provider
+ * # a model bundle folder; a relative path is taken from the file's folder
+ * model=models/vimi-tiny/bundle
+ * # provider names; without one, the highest-priority provider on the path
+ * denoiser=onnx
+ * # everything under "denoiser." goes to the denoiser provider
+ * denoiser.device=cpu
  * encoder=mllm
  * retriever=lucene
- * retriever.index=memory/            # everything under "retriever." goes to the retriever provider
- * task=t2v                           # the default task
+ * # everything under "retriever." goes to the retriever provider (here the lucene memory folder)
+ * retriever.index.dir=memory
+ * # the default task
+ * task=t2v
  * retrieval.k=2
  * </pre>
  *

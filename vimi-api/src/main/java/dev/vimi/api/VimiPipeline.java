@@ -1,10 +1,9 @@
 package dev.vimi.api;
 
-import dev.vimi.api.internal.cascade.VideoResize;
-import dev.vimi.api.internal.sampling.EdmSampler;
-import dev.vimi.api.internal.sampling.GuidedDenoiser;
-import dev.vimi.api.internal.sampling.NoiseSource;
-import dev.vimi.api.internal.sampling.SigmaSchedule;
+import dev.vimi.api.internal.observe.ObservedRun;
+import dev.vimi.api.internal.observe.SafeObservation;
+import dev.vimi.api.observation.GenerationContext;
+import dev.vimi.api.observation.GenerationObserver;
 import dev.vimi.spi.ConditionEncoder;
 import dev.vimi.spi.ConditionEncoderProvider;
 import dev.vimi.spi.Conditioning;
@@ -12,6 +11,7 @@ import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.Denoiser;
 import dev.vimi.spi.DenoiserProvider;
 import dev.vimi.spi.InvalidInputException;
+import dev.vimi.spi.MemoryStats;
 import dev.vimi.spi.MultimodalPrompt;
 import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.RetrievalQuery;
@@ -30,7 +30,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +51,11 @@ import org.slf4j.LoggerFactory;
  *   GenerationResult r = p.generate(GenerationRequest.builder().prompt("a dog surfing").seed(7).build());
  * }
  * }</pre>
+ *
+ * <p><b>Output range.</b> Every stage's sampled video is clamped to {@code [-1, 1]} (the range the
+ * models are trained on) before it is returned and before it conditions the next cascade stage: a
+ * later stage sees the clamped video, and every {@link dev.vimi.spi.Video} in a {@link
+ * GenerationResult} holds values in {@code [-1, 1]} only.
  *
  * <p><b>Thread-safety.</b> A pipeline is immutable once built and safe to call from many threads at
  * once: each call has its own sampler state, and the providers it holds are thread-safe by contract.
@@ -59,7 +73,13 @@ public final class VimiPipeline implements AutoCloseable {
   private final String defaultTask;
   private final int defaultK;
   private final String description;
+  private final PipelineInfo info;
+  /** Null when no observer is registered: then {@link #generate} does no observation work at all. */
+  private final GenerationObserver observer;
   private volatile boolean closed;
+  /** Cancellations of the asynchronous generations in flight; also the lock of the executor's creation. */
+  private final Set<Cancellation> inFlight = ConcurrentHashMap.newKeySet();
+  private ExecutorService executor;
 
   private VimiPipeline(
       ModelSpec model,
@@ -69,7 +89,9 @@ public final class VimiPipeline implements AutoCloseable {
       Map<String, TaskInstruction> tasks,
       String defaultTask,
       int defaultK,
-      String description) {
+      String description,
+      PipelineInfo info,
+      GenerationObserver observer) {
     this.model = model;
     this.denoisers = List.copyOf(denoisers);
     this.encoder = encoder;
@@ -78,6 +100,8 @@ public final class VimiPipeline implements AutoCloseable {
     this.defaultTask = defaultTask;
     this.defaultK = defaultK;
     this.description = description;
+    this.info = info;
+    this.observer = observer;
   }
 
   public static Builder builder() {
@@ -99,14 +123,35 @@ public final class VimiPipeline implements AutoCloseable {
     return defaultTask;
   }
 
+  /** The providers this pipeline was composed of. */
+  public PipelineInfo info() {
+    return info;
+  }
+
+  /**
+   * Asks the retriever for its memory's size figures: a cheap check that the memory is reachable
+   * (health checks call it).
+   *
+   * @return empty when the pipeline has no retriever
+   * @throws dev.vimi.spi.BackendException (or another runtime exception of the retriever) if the
+   *     memory cannot be reached
+   */
+  public Optional<MemoryStats> memoryStats() {
+    if (closed) {
+      throw new IllegalStateException("the pipeline is closed");
+    }
+    return retriever == null ? Optional.empty() : Optional.of(retriever.stats());
+  }
+
   /** Generates with no progress reporting and no cancellation. */
   public GenerationResult generate(GenerationRequest request) {
     return generate(request, ProgressListener.NONE, Cancellation.none());
   }
 
   /**
-   * Generates one video. Blocks until done. Request fields that the model cannot take are rejected
-   * before any network runs.
+   * Generates the request's videos ({@link GenerationRequest#count()} of them, each through every
+   * stage; a long video clip after clip). Blocks until done, on the calling thread. Request fields that
+   * the model cannot take are rejected before any network runs.
    *
    * @throws InvalidInputException for a request the model or task cannot take
    * @throws GenerationCancelledException if {@code cancellation} was cancelled
@@ -119,100 +164,123 @@ public final class VimiPipeline implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the pipeline is closed");
     }
-    long start = System.nanoTime();
-    StageSpec last = model.finalStage();
-    checkEquals("frames", request.frames().isPresent() ? request.frames().getAsInt() : last.frames(), last.frames());
-    checkEquals("width", request.width().isPresent() ? request.width().getAsInt() : last.width(), last.width());
-    checkEquals("height", request.height().isPresent() ? request.height().getAsInt() : last.height(), last.height());
-    int[] steps = request.steps();
-    if (steps.length > 1 && steps.length != model.stages().size()) {
-      throw new InvalidInputException(
-          "steps", "give one step count for all stages or one per stage (" + model.stages().size() + "), not " + steps.length);
+    if (observer != null) {
+      String task = request.task() != null ? request.task() : defaultTask;
+      GenerationContext context =
+          new GenerationContext(
+              tasks.containsKey(task) ? task : "unknown", info.model(), info.denoiser(), info.device(), info.encoder(),
+              info.retriever(), request);
+      // the run sees wrappers of the retriever, encoder and denoisers that report to the observer
+      return ObservedRun.run(
+          observer, context, listener, retriever, encoder, denoisers,
+          (l, r, e, d) -> new GenerationRun(model, d, e, r, tasks, defaultTask, defaultK, request, l, cancellation).run());
     }
-    String taskName = request.task() != null ? request.task() : defaultTask;
-    TaskInstruction task = tasks.get(taskName);
-    if (task == null) {
-      throw new ProviderNotFoundException("task", taskName, taskNames());
-    }
-    TaskInput input = request.taskInput();
-    task.validate(input);
-    float fps = request.fps().isPresent() ? (float) request.fps().getAsDouble() : last.fps();
-    int stagesN = model.stages().size();
-
-    List<RetrievedItem> retrieved = List.of();
-    int k = request.retrievalK().orElse(defaultK);
-    if (task.retrieves() && k > 0) {
-      if (retriever == null) {
-        LOG.info("task '{}' retrieves but the pipeline has no retriever: generating without retrieved pairs", taskName);
-      } else {
-        listener.onProgress(new Progress(Progress.Phase.RETRIEVING, "retrieval", 0, stagesN, 0, 1));
-        retrieved = retriever.retrieve(new RetrievalQuery(task.retrievalQuery(input), k));
-        LOG.debug("retrieved {} pair(s) for '{}'", retrieved.size(), task.retrievalQuery(input));
-      }
-    }
-    cancellation.check("after retrieval");
-
-    MultimodalPrompt prompt = task.assemble(input, retrieved);
-    listener.onProgress(new Progress(Progress.Phase.ENCODING, "encoding", 0, stagesN, 0, 1));
-    Conditioning cond = encoder.encode(prompt);
-    Conditioning uncond = encoder.empty();
-    cancellation.check("after encoding");
-
-    EdmSampler sampler = new EdmSampler(request.sampler(), request.churn());
-    List<Video> stageVideos = new ArrayList<>();
-    double[] previous = null;
-    StageSpec prevSpec = null;
-    for (int s = 0; s < stagesN; s++) {
-      StageSpec st = model.stages().get(s);
-      int stepCount = steps.length == 0 ? st.steps() : steps.length == 1 ? steps[0] : steps[s];
-      Guidance guidance = request.guidance() != null ? request.guidance() : st.guidance();
-      Tensor lowRes = null;
-      if (previous != null) {
-        double[] resized =
-            VideoResize.resize(
-                previous, prevSpec.channels(), prevSpec.frames(), prevSpec.height(), prevSpec.width(),
-                st.frames(), st.height(), st.width(), st.lowResResize());
-        lowRes = Tensor.of(resized, st.channels(), st.frames(), st.height(), st.width());
-      }
-      GuidedDenoiser d = new GuidedDenoiser(denoisers.get(s), cond, uncond, guidance, fps, lowRes, cancellation);
-      double[] sigmas = SigmaSchedule.karras(stepCount, st.sigmaMin(), st.sigmaMax(), st.rho());
-      int n = st.channels() * st.frames() * st.height() * st.width();
-      double[] noise = new double[n];
-      NoiseSource.of(request.seed(), 2L * s).fill(noise);
-      NoiseSource churnNoise = NoiseSource.of(request.seed(), 2L * s + 1);
-      final int stageIndex = s;
-      listener.onProgress(new Progress(Progress.Phase.SAMPLING, st.name(), s, stagesN, 0, stepCount));
-      double[] x =
-          sampler.sample(
-              noise, sigmas, d, churnNoise,
-              done -> listener.onProgress(new Progress(Progress.Phase.SAMPLING, st.name(), stageIndex, stagesN, done, stepCount)));
-      for (int j = 0; j < n; j++) {
-        x[j] = Math.max(-1, Math.min(1, x[j]));
-      }
-      LOG.debug("stage '{}': {} steps, {} network evaluations", st.name(), stepCount, d.evaluations());
-      stageVideos.add(new Video(Tensor.of(x, st.channels(), st.frames(), st.height(), st.width()), fps));
-      previous = x;
-      prevSpec = st;
-    }
-    listener.onProgress(new Progress(Progress.Phase.DONE, "done", stagesN - 1, stagesN, 1, 1));
-    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-    return new GenerationResult(stageVideos.get(stagesN - 1), stageVideos, retrieved, prompt, request.seed(), elapsed);
+    return new GenerationRun(model, denoisers, encoder, retriever, tasks, defaultTask, defaultK, request, listener, cancellation)
+        .run();
   }
 
-  private static void checkEquals(String field, int requested, int model) {
-    if (requested != model) {
-      throw new InvalidInputException(
-          field, "this model generates " + field + " = " + model + " only, but " + requested + " was requested; omit it or set it to " + model);
+  /**
+   * Generates on another thread. The returned future completes with the result, or exceptionally
+   * with what {@link #generate(GenerationRequest, ProgressListener, Cancellation)} would throw;
+   * {@code cancel(...)} on it stops the sampler before its next network evaluation (so within one
+   * step) and the generation ends with a {@link GenerationCancelledException} that nobody sees (the
+   * future is already cancelled). Cancelling a future derived from it ({@code thenApply}, ...) does
+   * not reach the generation.
+   *
+   * <p><b>Executor.</b> The work runs on this pipeline's own executor of platform (not virtual)
+   * daemon threads named {@code vimi-generate-N}, one per generation in flight, created when needed
+   * and ended by {@link #close()}. Not virtual threads: a generation spends its time in native
+   * inference calls (ONNX Runtime, libtorch) that pin a virtual thread to its carrier for their
+   * whole duration, so virtual threads would only starve the carrier pool that the application's
+   * other virtual threads share. To choose the threads yourself, use {@link #generateAsync(
+   * GenerationRequest, ProgressListener, Executor)}.
+   */
+  public CompletableFuture<GenerationResult> generateAsync(GenerationRequest request, ProgressListener listener) {
+    return generateAsync(request, listener, asyncExecutor());
+  }
+
+  /**
+   * Generates on {@code executor} (prefer platform threads; see {@link #generateAsync(
+   * GenerationRequest, ProgressListener)}). Cancelling the returned future stops the sampler at its
+   * next network evaluation.
+   */
+  public CompletableFuture<GenerationResult> generateAsync(GenerationRequest request, ProgressListener listener, Executor executor) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(executor, "executor");
+    if (closed) {
+      throw new IllegalStateException("the pipeline is closed");
+    }
+    Cancellation cancellation = new Cancellation();
+    CompletableFuture<GenerationResult> future = new CompletableFuture<>() {
+      @Override
+      public boolean cancel(boolean mayInterruptIfRunning) {
+        cancellation.cancel();
+        return super.cancel(mayInterruptIfRunning);
+      }
+    };
+    inFlight.add(cancellation);
+    try {
+      executor.execute(() -> {
+        try {
+          if (!future.isDone()) {
+            future.complete(generate(request, listener, cancellation));
+          }
+        } catch (Throwable t) {
+          future.completeExceptionally(t);
+        } finally {
+          inFlight.remove(cancellation);
+        }
+      });
+    } catch (RuntimeException e) {
+      inFlight.remove(cancellation);
+      throw e;
+    }
+    return future;
+  }
+
+  private ExecutorService asyncExecutor() {
+    synchronized (inFlight) {
+      if (closed) {
+        throw new IllegalStateException("the pipeline is closed");
+      }
+      if (executor == null) {
+        AtomicInteger n = new AtomicInteger();
+        executor =
+            Executors.newCachedThreadPool(r -> {
+              Thread t = Thread.ofPlatform().name("vimi-generate-" + n.incrementAndGet()).daemon(true).unstarted(r);
+              return t;
+            });
+      }
+      return executor;
     }
   }
 
-  /** Closes the providers this pipeline created. Idempotent. */
+  /**
+   * Closes the providers this pipeline created. Idempotent. Asynchronous generations still running
+   * are cancelled and awaited (they stop at their next network evaluation) before the providers close.
+   */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    ExecutorService ex;
+    synchronized (inFlight) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      ex = executor;
     }
-    closed = true;
+    inFlight.forEach(Cancellation::cancel);
+    if (ex != null) {
+      ex.shutdown();
+      try {
+        if (!ex.awaitTermination(10, TimeUnit.MINUTES)) {
+          LOG.warn("asynchronous generations did not stop within 10 minutes of close(); closing the providers anyway");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     closeAll(denoisers, encoder, retriever);
   }
 
@@ -261,6 +329,7 @@ public final class VimiPipeline implements AutoCloseable {
     private boolean retrievalOff;
     private String defaultTask = "t2v";
     private int defaultK = 2;
+    private final List<GenerationObserver> observers = new ArrayList<>();
     private java.util.function.Function<Path, ModelSpec> modelLoader = p -> dev.vimi.api.model.ModelBundle.load(p).spec();
 
     private Builder() {}
@@ -328,6 +397,16 @@ public final class VimiPipeline implements AutoCloseable {
         throw new InvalidInputException("retrieval.k", "must be in [0, 64] but is " + k);
       }
       this.defaultK = k;
+      return this;
+    }
+
+    /**
+     * Adds an observer of every generation (timing, retrieval hits, encoder and denoiser calls,
+     * outcome); several observers each see every event, in the order they were added. Without an
+     * observer a pipeline does no observation work at all.
+     */
+    public Builder observer(GenerationObserver observer) {
+      this.observers.add(Objects.requireNonNull(observer, "observer"));
       return this;
     }
 
@@ -442,7 +521,11 @@ public final class VimiPipeline implements AutoCloseable {
           "model=" + model.name() + ", denoiser=" + dp.name() + ", encoder=" + ep.name() + ", retriever="
               + (rp == null ? "none" : rp.name());
       LOG.info("pipeline ready: {}", desc);
-      return new VimiPipeline(model, denoisers, encoder, retriever, tasks, defaultTask, defaultK, desc);
+      PipelineInfo info =
+          new PipelineInfo(
+              model.name(), dp.name(), denoiserConfig.getOrDefault("device", "cpu").trim().toLowerCase(java.util.Locale.ROOT), ep.name(), rp == null ? "none" : rp.name());
+      GenerationObserver observer = observers.isEmpty() ? null : SafeObservation.composite(observers);
+      return new VimiPipeline(model, denoisers, encoder, retriever, tasks, defaultTask, defaultK, desc, info, observer);
     }
   }
 }

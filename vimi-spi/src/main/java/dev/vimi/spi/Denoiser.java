@@ -11,7 +11,9 @@ import java.util.Arrays;
  * <p><b>Contract</b> (checked by {@code dev.vimi.compat.DenoiserContractSuite}): the output has the
  * shape of {@code input.x()}, is finite for finite input, and is deterministic; batch elements are
  * independent (evaluating a batch gives the same rows as evaluating each element alone, within the
- * backend's float tolerance).
+ * backend's float tolerance). An input whose video or conditioning shape does not fit {@link #spec()},
+ * or that holds NaN or infinity, is refused with {@link InvalidInputException}. After {@link #close()}
+ * (which is idempotent) {@link #evaluate} throws {@link IllegalStateException}.
  *
  * <p><b>Thread-safety.</b> Implementations must be safe for concurrent use by several pipelines.
  * <b>Ownership.</b> The returned tensor is owned by the caller; the input is not retained.
@@ -28,10 +30,22 @@ public interface Denoiser extends AutoCloseable {
   int maxBatch();
 
   /**
+   * Whether this denoiser reads conditioning frames ({@link DenoiserInput#knownFrames()} and {@link
+   * DenoiserInput#knownMask()}). By default: whether its graph declares both {@link
+   * InputRole#KNOWN_FRAMES} and {@link InputRole#KNOWN_MASK}. The pipeline refuses requests with
+   * conditioning frames for a model whose first stage does not take them.
+   */
+  default boolean takesKnownFrames() {
+    return spec().graph().map(GraphSpec::takesKnownFrames).orElse(false);
+  }
+
+  /**
    * Runs the network.
    *
    * @return the raw network output, shape {@code [B, C, T, H, W]}, to be read per {@link
    *     DenoiserSpec#outputKind()}
+   * @throws InvalidInputException if the input does not fit the spec or is not finite
+   * @throws IllegalStateException if the denoiser is closed
    * @throws BackendException if the network fails
    */
   Tensor evaluate(DenoiserInput input);
@@ -80,7 +94,7 @@ public interface Denoiser extends AutoCloseable {
     }
   }
 
-  /** Releases native memory and sessions. Idempotent. */
+  /** Releases native memory and sessions; later evaluations throw {@link IllegalStateException}. Idempotent. */
   @Override
   void close();
 }

@@ -15,9 +15,28 @@ import java.util.Objects;
  * @param fps frames per second of the requested video
  * @param lowRes the previous stage's output resized to this stage, {@code [B, C, T, H, W]}, or null
  *     for the first stage
+ * @param knownFrames conditioning frames at this stage's size, {@code [B, C, T, H, W]} in {@code [-1,
+ *     1]}, zeros at unknown frames (see {@link InputRole#KNOWN_FRAMES}); null when the pipeline gives
+ *     none, which means the same as an all-zero mask
+ * @param knownMask {@code [B, T]}: 1 where {@code knownFrames} holds a known frame, 0 otherwise; null
+ *     exactly when {@code knownFrames} is
  */
 public record DenoiserInput(
-    Tensor x, float[] sigma, float[] cNoise, Tensor conditioning, Tensor mask, float fps, Tensor lowRes) {
+    Tensor x,
+    float[] sigma,
+    float[] cNoise,
+    Tensor conditioning,
+    Tensor mask,
+    float fps,
+    Tensor lowRes,
+    Tensor knownFrames,
+    Tensor knownMask) {
+
+  /** Inputs without conditioning frames (as before known frames existed). */
+  public DenoiserInput(
+      Tensor x, float[] sigma, float[] cNoise, Tensor conditioning, Tensor mask, float fps, Tensor lowRes) {
+    this(x, sigma, cNoise, conditioning, mask, fps, lowRes, null, null);
+  }
 
   public DenoiserInput {
     Objects.requireNonNull(x, "x");
@@ -45,6 +64,52 @@ public record DenoiserInput(
     if (!(fps > 0) || !Float.isFinite(fps)) {
       throw new InvalidInputException("fps", "must be positive and finite but is " + fps);
     }
+    if ((knownFrames == null) != (knownMask == null)) {
+      throw new InvalidInputException(
+          "known_frames", "give known frames and their mask together (or neither), not only the " + (knownFrames == null ? "mask" : "frames"));
+    }
+    if (knownFrames != null) {
+      if (!Arrays.equals(knownFrames.shape(), x.shape())) {
+        throw new InvalidInputException("known_frames", "must have the shape of x " + x + " but has " + knownFrames);
+      }
+      if (knownMask.rank() != 2 || knownMask.dim(0) != b || knownMask.dim(1) != x.dim(2)) {
+        throw new InvalidInputException(
+            "known_mask", "must have shape [" + b + ", " + x.dim(2) + "] (batch, frames) but has " + knownMask);
+      }
+      for (int i = 0; i < knownMask.size(); i++) {
+        float m = knownMask.get(i);
+        if (m != 0f && m != 1f) {
+          throw new InvalidInputException("known_mask", "must hold only 0 and 1 but holds " + m + " at flat index " + i);
+        }
+      }
+    }
+  }
+
+  /** Whether this input carries conditioning frames (a mask with at least one known frame). */
+  public boolean hasKnownFrames() {
+    if (knownMask == null) {
+      return false;
+    }
+    for (int i = 0; i < knownMask.size(); i++) {
+      if (knownMask.get(i) != 0f) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Batch elements {@code [from, to)} of every batched input. */
+  public DenoiserInput slice(int from, int to) {
+    return new DenoiserInput(
+        x.slice(from, to),
+        Arrays.copyOfRange(sigma, from, to),
+        Arrays.copyOfRange(cNoise, from, to),
+        conditioning.slice(from, to),
+        mask.slice(from, to),
+        fps,
+        lowRes == null ? null : lowRes.slice(from, to),
+        knownFrames == null ? null : knownFrames.slice(from, to),
+        knownMask == null ? null : knownMask.slice(from, to));
   }
 
   /** Batch size B. */
@@ -81,7 +146,9 @@ public record DenoiserInput(
         && conditioning.equals(d.conditioning)
         && mask.equals(d.mask)
         && fps == d.fps
-        && Objects.equals(lowRes, d.lowRes);
+        && Objects.equals(lowRes, d.lowRes)
+        && Objects.equals(knownFrames, d.knownFrames)
+        && Objects.equals(knownMask, d.knownMask);
   }
 
   @Override

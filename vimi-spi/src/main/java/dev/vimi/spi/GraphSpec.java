@@ -26,5 +26,18 @@ public record GraphSpec(Path file, List<GraphInput> inputs, String output, boole
     if (inputs.stream().noneMatch(i -> i.role() == InputRole.NOISY_VIDEO)) {
       throw new InvalidInputException("inputs", "graph " + file.getFileName() + " declares no noisy_video input");
     }
+    boolean frames = inputs.stream().anyMatch(i -> i.role() == InputRole.KNOWN_FRAMES);
+    boolean mask = inputs.stream().anyMatch(i -> i.role() == InputRole.KNOWN_MASK);
+    if (frames != mask) {
+      throw new InvalidInputException(
+          "inputs",
+          "graph " + file.getFileName() + " declares " + (frames ? "known_frames but no known_mask" : "known_mask but no known_frames")
+              + "; a graph that takes conditioning frames declares both");
+    }
+  }
+
+  /** Whether the graph takes conditioning frames: it declares both known_frames and known_mask. */
+  public boolean takesKnownFrames() {
+    return inputs.stream().anyMatch(i -> i.role() == InputRole.KNOWN_FRAMES);
   }
 }

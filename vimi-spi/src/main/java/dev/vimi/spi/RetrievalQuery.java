@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * A top-K retrieval request. Immutable.
  *
- * @param text the query text (a caption or prompt); must contain a searchable character
+ * @param text the query text (a caption or prompt); not blank. It may hold no searchable word at all
+ *     ({@code "???"}): a retriever then returns no hits
  * @param k how many hits to return at most; positive
  * @param excludeIds ids that must not be returned (a caption's own pair when building training
  *     data, to avoid leakage)

@@ -21,6 +21,15 @@ public interface TaskInstruction {
   boolean retrieves();
 
   /**
+   * The inputs this task takes. Tools build inputs from it (the compatibility runner checks each task
+   * with an input it declares), and {@link #validate} must accept every input that fits it and reject
+   * the others. The default is text only; a task that takes images or a first frame says so.
+   */
+  default TaskInputs accepts() {
+    return TaskInputs.TEXT;
+  }
+
+  /**
    * Checks that the input suits this task (e.g. video prediction needs a first frame).
    *
    * @throws InvalidInputException naming the field and what is expected

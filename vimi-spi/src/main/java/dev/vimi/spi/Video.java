@@ -5,8 +5,10 @@ import java.util.Objects;
 /**
  * A generated video: RGB frames and their rate. Immutable.
  *
- * @param frames pixel values in {@code [-1, 1]} (the diffusion convention), shape {@code [3, T, H,
- *     W]}; values outside the range are clipped when converted to pixels
+ * @param frames pixel values, shape {@code [3, T, H, W]}, in {@code [-1, 1]} (the diffusion
+ *     convention: {@code -1} black, {@code 1} full intensity). Videos that {@code VimiPipeline}
+ *     returns are clamped to that range. A video built by other code may hold values outside it;
+ *     {@link #argb} and the writers then clip them
  * @param fps frames per second
  */
 public record Video(Tensor frames, float fps) {

@@ -32,7 +32,8 @@ import javax.imageio.ImageIO;
  *
  * <p>Configuration: {@code length} (L, default 32), {@code dim} (D, default 64) and {@code truncate}
  * (default false). A prompt with more tokens than L is rejected with the count, unless {@code
- * truncate} is true: then its first L tokens are kept.
+ * truncate} is true: then its first L tokens are kept. A model bundle's encoder settings may give all
+ * three ({@code model.length}, {@code model.dim}, {@code model.truncate}); direct keys win.
  */
 public final class HashingConditionEncoderProvider implements ConditionEncoderProvider {
   public static final String NAME = "hashing";
@@ -57,7 +58,7 @@ public final class HashingConditionEncoderProvider implements ConditionEncoderPr
   public ConditionEncoder create(ProviderConfig config) {
     int length = config.getInt("length", config.getInt("model.length", 32), 1, 4096);
     int dim = config.getInt("dim", config.getInt("model.dim", 64), 2, 4096);
-    return new HashingEncoder(length, dim, config.getBoolean("truncate", false));
+    return new HashingEncoder(length, dim, config.getBoolean("truncate", config.getBoolean("model.truncate", false)));
   }
 
   @Override

@@ -34,7 +34,7 @@ import java.util.Optional;
  * and tiny memories; use {@code lucene} for anything large.
  *
  * <p>Configuration: {@code file} (the TSV file; required), {@code k1} (default 1.2) and {@code b}
- * (default 0.75). Tokens are maximal runs of letters and digits, lower-cased; no stemming. Ties are
+ * (default 0.75). Images are kept as references (path, URI), encoded bytes or decoded pixels. Tokens are maximal runs of letters and digits, lower-cased; no stemming. Ties are
  * broken by id so that results are deterministic.
  */
 public final class InMemoryRetrieverProvider implements RetrieverProvider {
@@ -100,8 +100,11 @@ public final class InMemoryRetrieverProvider implements RetrieverProvider {
       case ImageRef.OfPath p -> "path:" + p.path();
       case ImageRef.OfUri u -> "uri:" + u.uri();
       case ImageRef.OfBytes b -> "bytes:" + Base64.getEncoder().encodeToString(b.data());
-      case ImageRef.OfPixels px ->
-          throw new ConfigurationException("the in-memory retriever stores encoded images only, not decoded pixels");
+      case ImageRef.OfPixels px -> {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4 * px.argb().length);
+        buf.asIntBuffer().put(px.argb());
+        yield "pixels:" + px.width() + "x" + px.height() + ":" + Base64.getEncoder().encodeToString(buf.array());
+      }
     };
   }
 
@@ -117,6 +120,12 @@ public final class InMemoryRetrieverProvider implements RetrieverProvider {
     }
     if (s.startsWith("bytes:")) {
       return ImageRef.ofBytes(Base64.getDecoder().decode(s.substring(6)));
+    }
+    if (s.startsWith("pixels:")) {
+      String[] f = s.substring(7).split("[x:]", 3);
+      int[] argb = new int[Integer.parseInt(f[0]) * Integer.parseInt(f[1])];
+      java.nio.ByteBuffer.wrap(Base64.getDecoder().decode(f[2])).asIntBuffer().get(argb);
+      return new ImageRef.OfPixels(Integer.parseInt(f[0]), Integer.parseInt(f[1]), argb);
     }
     throw new IllegalArgumentException("unknown image reference '" + s + "'");
   }

@@ -18,6 +18,7 @@ import java.util.Arrays;
 abstract class OracleDenoiser implements Denoiser {
   private final DenoiserSpec spec;
   private final int maxBatch;
+  private volatile boolean closed;
 
   OracleDenoiser(DenoiserSpec spec, int maxBatch) {
     this.spec = spec;
@@ -39,15 +40,11 @@ abstract class OracleDenoiser implements Denoiser {
 
   @Override
   public Tensor evaluate(DenoiserInput in) {
-    int[] expected = spec.videoShape();
+    if (closed) {
+      throw new IllegalStateException("denoiser for stage '" + spec.stage() + "' is closed");
+    }
+    checkInput(spec, maxBatch, in);
     int[] got = in.x().shape();
-    if (!Arrays.equals(Arrays.copyOfRange(got, 1, 5), expected)) {
-      throw new InvalidInputException(
-          "x", "stage '" + spec.stage() + "' takes videos " + Arrays.toString(expected) + " but got " + in.x());
-    }
-    if (in.batch() > maxBatch) {
-      throw new InvalidInputException("x", "batch " + in.batch() + " exceeds maxBatch " + maxBatch);
-    }
     OutputKind kind = spec.outputKind();
     double sd = spec.sigmaData();
     int n = in.x().size() / in.batch();
@@ -69,8 +66,40 @@ abstract class OracleDenoiser implements Denoiser {
     return Tensor.wrap(out, got);
   }
 
+  /**
+   * The input checks every oracle makes (the denoiser contract's promises): the video and
+   * conditioning shapes fit the spec, the batch fits {@code maxBatch}, and the values are finite.
+   */
+  static void checkInput(DenoiserSpec spec, int maxBatch, DenoiserInput in) {
+    int[] expected = spec.videoShape();
+    if (!Arrays.equals(Arrays.copyOfRange(in.x().shape(), 1, 5), expected)) {
+      throw new InvalidInputException(
+          "x", "stage '" + spec.stage() + "' takes videos " + Arrays.toString(expected) + " but got " + in.x());
+    }
+    if (in.conditioning().dim(1) != spec.conditioningLength() || in.conditioning().dim(2) != spec.conditioningDim()) {
+      throw new InvalidInputException(
+          "conditioning",
+          "stage '" + spec.stage() + "' takes conditionings [B, " + spec.conditioningLength() + ", " + spec.conditioningDim()
+              + "] but got " + in.conditioning());
+    }
+    requireFinite(spec, "x", in.x());
+    requireFinite(spec, "conditioning", in.conditioning());
+    if (in.batch() > maxBatch) {
+      throw new InvalidInputException("x", "batch " + in.batch() + " exceeds maxBatch " + maxBatch);
+    }
+  }
+
+  private static void requireFinite(DenoiserSpec spec, String field, Tensor t) {
+    int bad = t.firstNonFinite();
+    if (bad >= 0) {
+      throw new InvalidInputException(
+          field, "stage '" + spec.stage() + "': " + field + " holds " + t.get(bad) + " at flat index " + bad + "; inputs must be finite");
+    }
+  }
+
+  /** Marks the denoiser closed (it holds no resources); later evaluations are refused. Idempotent. */
   @Override
   public void close() {
-    // holds nothing
+    closed = true;
   }
 }

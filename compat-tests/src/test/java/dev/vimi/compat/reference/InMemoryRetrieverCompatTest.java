@@ -27,4 +27,9 @@ class InMemoryRetrieverCompatTest extends RetrieverContractSuite {
     }
     return p.open(cfg);
   }
+
+  @Override
+  protected boolean storesPixelImages() {
+    return true;
+  }
 }

@@ -1,9 +1,12 @@
 package dev.vimi.cli;
 
 import dev.vimi.api.Cancellation;
+import dev.vimi.api.ConditioningFrame;
+import dev.vimi.api.GenerationCancelledException;
 import dev.vimi.api.GenerationRequest;
 import dev.vimi.api.GenerationResult;
 import dev.vimi.api.Guidance;
+import dev.vimi.api.LongVideo;
 import dev.vimi.api.ModelSpec;
 import dev.vimi.api.Progress;
 import dev.vimi.api.SamplerKind;
@@ -27,6 +30,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,7 +53,8 @@ import picocli.CommandLine.Spec;
       "Generate a video from a multimodal prompt (ViMi).",
       "  vimi generate \"a dog surfing\"",
       "  vimi generate --task subject --image cat.png \"A <image> moves left on a red background\"",
-      "  vimi generate --task predict --first-frame f.png \"the ball rolls to the right\""
+      "  vimi generate --task predict --first-frame f.png \"the ball rolls to the right\"",
+      "  vimi generate --count 2 --negative \"red\" --frames 32 \"a dog moves right on a blue background\""
     })
 public final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -74,8 +80,35 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Seed of the initial noise (default ${DEFAULT-VALUE}); the same seed gives the same video.")
   long seed;
 
-  @Option(names = "--frames", description = "Frames (must match the model). Default: the model's.")
+  @Option(names = "--frames", description = "Frames. Default: the model's clip; more makes a long video clip after clip (ART-V).")
   Integer frames;
+
+  @Option(names = "--negative", paramLabel = "TEXT", description = "Negative prompt: what guidance steers away from.")
+  String negative;
+
+  @Option(names = "--count", defaultValue = "1", description = "Videos to generate, seeds SEED, SEED+1, ...: name-1.mp4, ... and a contact sheet of all (default ${DEFAULT-VALUE}).")
+  int count;
+
+  @Option(names = "--known-frame", paramLabel = "INDEX=FILE", description = "A known frame (repeatable), for models that take conditioning frames: 0=first.png, 15=last.png.")
+  List<String> knownFrames = new ArrayList<>();
+
+  @Option(names = "--reference-frames", paramLabel = "N", description = "Long videos: last frames that condition the next clip (default 2).")
+  Integer referenceFrames;
+
+  @Option(names = "--no-anchor", description = "Long videos: do not condition later clips on the first frame.")
+  boolean noAnchor;
+
+  @Option(names = "--reference-noise", paramLabel = "SIGMA", description = "Long videos: noise added to reference frames (ART-V's t_test; 0.572 is its t_test=200). Default 0.")
+  Double referenceNoise;
+
+  @Option(names = "--blend", paramLabel = "N", description = "Long videos: reference frames cross-faded at each join (default 0).")
+  Integer blend;
+
+  @Option(names = "--preview-every", paramLabel = "N", defaultValue = "0", description = "Keep the denoised estimate every N steps; on Ctrl-C its frames are written to NAME-preview.png. Default: off.")
+  int previewEvery;
+
+  @Option(names = "--preview", paramLabel = "FILE.png", description = "With --preview-every: also write each preview to this PNG while generating.")
+  Path preview;
 
   @Option(names = "--fps", description = "Frames per second. Default: the model's.")
   Double fps;
@@ -127,8 +160,39 @@ public final class GenerateCommand implements Callable<Integer> {
     return Path.of(System.getProperty("vimi.home", "."));
   }
 
+  /** Fields of the request (and its long-video settings) that this command sets from a flag. */
+  private static final Map<String, String> FLAGS =
+      Map.of(
+          "long_video.reference_frames", "--reference-frames",
+          "long_video.reference_noise", "--reference-noise",
+          "long_video.blend_frames", "--blend",
+          "conditioning_frames", "--known-frame",
+          "negative_prompt", "--negative",
+          "frames", "--frames",
+          "count", "--count");
+
   @Override
   public Integer call() throws Exception {
+    try {
+      return generate();
+    } catch (InvalidInputException e) {
+      throw inFlagTerms(e);
+    }
+  }
+
+  /** An error about a request field this command sets from a flag, restated with the flag's name. */
+  static InvalidInputException inFlagTerms(InvalidInputException e) {
+    String field = e.field();
+    String key = field.indexOf('[') > 0 ? field.substring(0, field.indexOf('[')) : field;
+    String flag = FLAGS.get(key);
+    if (flag == null) {
+      return e;
+    }
+    String message = e.getMessage().substring(field.length() + 2).replace("reference_frames", "--reference-frames");
+    return new InvalidInputException(flag, message, e);
+  }
+
+  private int generate() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ProgressBar.Mode mode = ProgressBar.Mode.parse(progress);
@@ -138,14 +202,36 @@ public final class GenerateCommand implements Callable<Integer> {
     if (scale < 1 || scale > 64) {
       throw new InvalidInputException("scale", "--scale must be in [1, 64] but is " + scale);
     }
+    if (count < 1 || count > GenerationRequest.MAX_COUNT) {
+      throw new InvalidInputException("--count", "--count must be in [1, " + GenerationRequest.MAX_COUNT + "] but is " + count);
+    }
     VideoWriterProvider writer = OutputFiles.checkVideo("--out", out, force);
-    if (contactSheet != null) {
+    List<Path> outs = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      Path target = count == 1 ? out : GenerationOutputs.numbered(out, i);
+      if (count > 1) {
+        OutputFiles.checkVideo("--out", target, force);
+      }
+      outs.add(target);
+    }
+    Path sheet = contactSheet != null ? contactSheet : count > 1 ? GenerationOutputs.sibling(out, "sheet") : null;
+    if (sheet != null) {
       try {
-        ContactSheet.checkTarget(contactSheet);
+        ContactSheet.checkTarget(sheet);
       } catch (InvalidInputException e) {
         throw new InvalidInputException("--contact-sheet", OutputFiles.detail(e), e);
       }
-      OutputFiles.checkReplace("--contact-sheet", contactSheet, force, OutputFiles.Kind.PNG);
+      OutputFiles.checkReplace("--contact-sheet", sheet, force, OutputFiles.Kind.PNG);
+    }
+    if (preview != null) {
+      if (previewEvery < 1) {
+        throw new InvalidInputException("--preview", "--preview needs --preview-every N (steps between previews)");
+      }
+      try {
+        ContactSheet.checkTarget(preview);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException("--preview", OutputFiles.detail(e), e);
+      }
     }
     if (maxImagePixels < 1) {
       throw new InvalidInputException("--max-image-pixels", "must be at least 1 but is " + maxImagePixels);
@@ -175,6 +261,31 @@ public final class GenerateCommand implements Callable<Integer> {
     if (k != null) {
       rb.retrievalK(k);
     }
+    rb.negativePrompt(negative).count(count);
+    for (String kf : knownFrames) {
+      int eq = kf.indexOf('=');
+      int index;
+      try {
+        index = Integer.parseInt(kf.substring(0, Math.max(eq, 0)).trim());
+      } catch (NumberFormatException e) {
+        throw new InvalidInputException("known-frame", "--known-frame takes INDEX=FILE (e.g. 0=first.png) but got '" + kf + "'");
+      }
+      rb.conditioningFrame(ConditioningFrame.of(index, loadImage(loader, Path.of(kf.substring(eq + 1)), "--known-frame")));
+    }
+    LongVideo lv = LongVideo.DEFAULT;
+    if (referenceFrames != null) {
+      lv = lv.withReferenceFrames(referenceFrames);
+    }
+    if (noAnchor) {
+      lv = lv.withAnchor(false);
+    }
+    if (referenceNoise != null) {
+      lv = lv.withReferenceNoise(referenceNoise);
+    }
+    if (blend != null) {
+      lv = lv.withBlendFrames(blend);
+    }
+    rb.longVideo(lv);
     GenerationRequest request = rb.build();
     Path modelDir = model != null ? model : home().resolve("models/vimi-tiny/bundle");
     if (!Files.isDirectory(modelDir)) {
@@ -205,12 +316,45 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     GenerationResult result;
-    try (VimiPipeline pipeline = pb.build()) {
-      StageProgress bars = new StageProgress(err, mode);
+    GenerationOutputs.Previews previews = new GenerationOutputs.Previews(preview, scale);
+    // Ctrl-C cancels the sampler at its next step; the main thread then writes the last preview
+    Cancellation cancellation = new Cancellation();
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      cancellation.cancel();
       try {
-        result = pipeline.generate(request, bars, new Cancellation());
-      } finally {
-        bars.close();
+        finished.await(2, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "vimi-cancel");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      try (VimiPipeline pipeline = pb.build()) {
+        StageProgress bars = new StageProgress(err, mode);
+        try {
+          result = pipeline.generate(request, previews.listener(previewEvery, bars), cancellation);
+        } finally {
+          bars.close();
+        }
+      } catch (GenerationCancelledException e) {
+        Path target = GenerationOutputs.sibling(out, "preview");
+        if (previews.writeLast(target)) {
+          var p = previews.last();
+          err.printf(Locale.ROOT, "cancelled; wrote the preview of step %d/%d of stage '%s' (clip %d) to %s%n",
+              p.step(), p.totalSteps(), p.stage(), p.clip() + 1, target);
+        } else {
+          err.println("cancelled" + (previewEvery > 0 ? " before the first preview" : " (--preview-every N keeps previews to write on cancel)"));
+        }
+        err.flush();
+        return 130;
+      }
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is exiting (Ctrl-C): the hook runs and is gone
       }
     }
 
@@ -223,17 +367,22 @@ public final class GenerateCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "retrieved: %-28s %7.3f  %s%n", r.id(), r.score(), r.caption());
       }
     }
-    writer.create(ProviderConfig.empty("writer " + writer.name())).write(result.video(), out, scale);
-    if (contactSheet != null) {
-      ContactSheet.write(result.video(), contactSheet, ContactSheet.defaultColumns(result.video().frameCount()), scale);
+    var videoWriter = writer.create(ProviderConfig.empty("writer " + writer.name()));
+    for (int i = 0; i < count; i++) {
+      videoWriter.write(result.videos().get(i).video(), outs.get(i), scale);
+    }
+    if (sheet != null) {
+      GenerationOutputs.writeSheet(GenerationOutputs.videos(result.videos()), sheet, scale);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     var v = result.video();
     o.printf(
         Locale.ROOT,
         "wrote %s (%d frames, %dx%d at %.0f fps, x%d) in %.1f s%s%n",
-        out, v.frameCount(), v.width(), v.height(), v.fps(), scale, seconds,
-        contactSheet == null ? "" : "; contact sheet " + contactSheet);
+        count == 1 ? out : outs.get(0) + " ... " + outs.get(count - 1) + " (seeds " + result.videos().get(0).seed() + ".."
+            + result.videos().get(count - 1).seed() + ")",
+        v.frameCount(), v.width(), v.height(), v.fps(), scale, seconds,
+        sheet == null ? "" : "; contact sheet " + sheet);
     return 0;
   }
 
@@ -254,6 +403,7 @@ public final class GenerateCommand implements Callable<Integer> {
     private final ProgressBar.Mode mode;
     private ProgressBar bar;
     private String stage;
+    private int clip = -1;
 
     StageProgress(PrintWriter err, ProgressBar.Mode mode) {
       this.err = err;
@@ -265,10 +415,12 @@ public final class GenerateCommand implements Callable<Integer> {
       if (p.phase() != Progress.Phase.SAMPLING) {
         return;
       }
-      if (!p.stage().equals(stage)) {
+      if (!p.stage().equals(stage) || p.clip() != clip) {
         close();
         stage = p.stage();
-        bar = new ProgressBar(err, mode, "stage " + (p.stageIndex() + 1) + "/" + p.stageCount() + " " + p.stage(), "steps");
+        clip = p.clip();
+        String clipLabel = p.clipCount() > 1 ? "clip " + (p.clip() + 1) + "/" + p.clipCount() + " " : "";
+        bar = new ProgressBar(err, mode, clipLabel + "stage " + (p.stageIndex() + 1) + "/" + p.stageCount() + " " + p.stage(), "steps");
       }
       bar.update(p.totalSteps() == 0 ? 1 : (double) p.step() / p.totalSteps(), p.step());
     }

@@ -60,9 +60,13 @@ public final class VimiCommand implements Runnable {
     // before the first logger exists: libraries log warnings only, unless --verbose
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-    if (!verbose) {
+    // DJL's own INFO lines (the native platform it found, its engines' thread counts, "Onnx extension not
+    // found" once per graph) say nothing about the run; vimi logs its sessions, devices and pipeline itself
+    System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "warn");
+    if (!verbose || Arrays.stream(args).noneMatch(a -> a.contains("cuda"))) {
       // DJL probes for CUDA on every start and warns when a CPU-only machine has none; that is the normal
       // case here, and asking for --device cuda:N without a GPU is reported by vimi itself in one line
+      // (with --verbose and a cuda device, DJL's reasons stay visible)
       System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
       System.setProperty("org.slf4j.simpleLogger.log.ai.djl.onnxruntime.engine.OrtEngine", "error");
     }

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * memory drawn (Java2D, bilinear) moving over plain backgrounds, as ViMi-tiny's training clips are.
  */
 class GroundingMetricsTest {
-  static final Path IMAGES = Path.of("src/main/resources/vimi/memory/emoji/images");
+  static final Path IMAGES = Path.of("../../memories/emoji/src/main/resources/dev/vimi/memory/emoji/images");
   static final String[] CANDIDATES = {"1f436", "1f431", "1f34e", "1f697", "26bd", "1f40c", "1f335", "1f3b8", "1f41f", "1f382"};
   static final Map<String, int[]> PALETTE = new LinkedHashMap<>();
 

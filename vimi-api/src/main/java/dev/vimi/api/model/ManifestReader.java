@@ -53,7 +53,7 @@ final class ManifestReader {
   private static final List<String> INPUT_FIELDS = List.of("name", "role");
   private static final List<String> ENCODER_FIELDS = List.of("provider", "settings");
   private static final String ROLES =
-      "noisy_video, sigma, c_noise, conditioning, conditioning_mask, fps, resolution, low_res_video";
+      "noisy_video, sigma, c_noise, conditioning, conditioning_mask, fps, resolution, low_res_video, known_frames, known_mask";
 
   /** Defaults from the ViMi paper, used where a stage does not say otherwise. */
   static final float DEFAULT_FPS = 24f;
@@ -400,6 +400,12 @@ final class ManifestReader {
     }
     if (!roles.contains(InputRole.SIGMA) && !roles.contains(InputRole.C_NOISE)) {
       throw error(path + ".inputs", "no input has role sigma or c_noise; the network must be told the noise level");
+    }
+    if (roles.contains(InputRole.KNOWN_FRAMES) != roles.contains(InputRole.KNOWN_MASK)) {
+      throw error(
+          path + ".inputs",
+          "has a " + (roles.contains(InputRole.KNOWN_FRAMES) ? "known_frames input but no known_mask" : "known_mask input but no known_frames")
+              + " input; a stage that takes conditioning frames declares both (known_frames [B, C, T, H, W], known_mask [B, T])");
     }
     if (roles.contains(InputRole.CONDITIONING_MASK) && !roles.contains(InputRole.CONDITIONING)) {
       throw error(path + ".inputs", "has a conditioning_mask input but no conditioning input");

@@ -81,6 +81,17 @@ class ArchitectureTest {
   }
 
   @Test
+  void noSpringOrMicrometerReachesTheApiOrTheSpi() {
+    for (String core : List.of("dev.vimi.spi", "dev.vimi.api")) {
+      assertThat(MODULES.get(core).requires())
+          .as("%s requires", core)
+          .noneMatch(r -> r.startsWith("spring") || r.startsWith("micrometer") || r.startsWith("dev.vimi.micrometer"));
+    }
+    // and the integrations that do use them are modules of their own
+    assertThat(MODULES).containsKeys("dev.vimi.micrometer", "dev.vimi.spring.boot");
+  }
+
+  @Test
   void pluginsAndBackendsDependOnTheSpiNotOnEachOtherOrTheEngine() {
     Set<String> vimiLibraries = new TreeSet<>();
     MODULES.values().stream()

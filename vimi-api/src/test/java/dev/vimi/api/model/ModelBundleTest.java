@@ -275,6 +275,19 @@ class ModelBundleTest {
   }
 
   @Test
+  void conditioningFrameRolesComeInPairs() throws IOException {
+    failsAt(
+        bundleWith(m -> inputs(m, 0, "onnx").addObject().put("name", "known").put("role", "known_frames")),
+        "stages[0].graphs.onnx.inputs",
+        "known_frames input but no known_mask",
+        "declares both");
+    failsAt(
+        bundleWith(m -> inputs(m, 1, "pytorch").addObject().put("name", "mask").put("role", "known_mask")),
+        "stages[1].graphs.pytorch.inputs",
+        "known_mask input but no known_frames");
+  }
+
+  @Test
   void unknownFieldsAreTypos() throws IOException {
     failsAt(
         bundleWith(m -> stage(m, 0).put("sigma_mx", 80)), "stages[0].sigma_mx", "unknown field; expected one of");

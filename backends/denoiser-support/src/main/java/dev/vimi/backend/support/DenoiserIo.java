@@ -51,9 +51,27 @@ public final class DenoiserIo {
           "low_res",
           who + ": the graph takes a low_res_video input (a later cascade stage) but the input has no low-res video");
     }
+    requireFinite("x", in.x(), who);
+    requireFinite("conditioning", in.conditioning(), who);
+    if (in.lowRes() != null) {
+      requireFinite("low_res", in.lowRes(), who);
+    }
   }
 
-  /** The values fed to an input of {@code role}. Tensor roles share the input tensor's buffer. */
+  /** NaN or infinity in an input would come back as a NaN video many steps later; refuse it at the door. */
+  private static void requireFinite(String field, Tensor t, String who) {
+    int bad = t.firstNonFinite();
+    if (bad >= 0) {
+      throw new InvalidInputException(
+          field, who + ": " + field + " holds " + t.get(bad) + " at flat index " + bad + "; denoiser inputs must be finite");
+    }
+  }
+
+  /**
+   * The values fed to an input of {@code role}. Tensor roles share the input tensor's buffer. An input
+   * without conditioning frames feeds zeros to {@code known_frames} and {@code known_mask} (no frame
+   * is known), so a graph that takes them also runs plain text-to-video.
+   */
   public static Values values(InputRole role, DenoiserInput in) {
     int b = in.batch();
     return switch (role) {
@@ -61,6 +79,8 @@ public final class DenoiserIo {
       case LOW_RES_VIDEO -> of(in.lowRes());
       case CONDITIONING -> of(in.conditioning());
       case CONDITIONING_MASK -> of(in.mask());
+      case KNOWN_FRAMES -> in.knownFrames() != null ? of(in.knownFrames()) : zeros(in.x().shape());
+      case KNOWN_MASK -> in.knownMask() != null ? of(in.knownMask()) : zeros(b, in.x().dim(2));
       case SIGMA -> vector(in.sigma());
       case C_NOISE -> vector(in.cNoise());
       case FPS -> {
@@ -88,6 +108,16 @@ public final class DenoiserIo {
     return new Values(t.buffer(), shape);
   }
 
+  private static Values zeros(int... shape) {
+    long[] s = new long[shape.length];
+    int n = 1;
+    for (int i = 0; i < shape.length; i++) {
+      s[i] = shape[i];
+      n *= shape[i];
+    }
+    return new Values(FloatBuffer.wrap(new float[n]), s);
+  }
+
   private static Values vector(float[] v) {
     return new Values(FloatBuffer.wrap(v), new long[] {v.length});
   }
@@ -106,7 +136,9 @@ public final class DenoiserIo {
   /** The rank and the fixed dimensions (after the batch) an input of {@code role} must have. */
   public static long[] expectedShape(InputRole role, DenoiserSpec spec) {
     return switch (role) {
-      case NOISY_VIDEO, LOW_RES_VIDEO -> new long[] {-1, spec.channels(), spec.frames(), spec.height(), spec.width()};
+      case NOISY_VIDEO, LOW_RES_VIDEO, KNOWN_FRAMES ->
+          new long[] {-1, spec.channels(), spec.frames(), spec.height(), spec.width()};
+      case KNOWN_MASK -> new long[] {-1, spec.frames()};
       case CONDITIONING -> new long[] {-1, spec.conditioningLength(), spec.conditioningDim()};
       case CONDITIONING_MASK -> new long[] {-1, spec.conditioningLength()};
       case SIGMA, C_NOISE, FPS -> new long[] {-1};

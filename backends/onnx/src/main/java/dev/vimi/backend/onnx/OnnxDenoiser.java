@@ -514,7 +514,9 @@ public final class OnnxDenoiser implements Denoiser {
         in.conditioning().slice(from, to),
         in.mask().slice(from, to),
         in.fps(),
-        in.lowRes() == null ? null : in.lowRes().slice(from, to));
+        in.lowRes() == null ? null : in.lowRes().slice(from, to),
+        in.knownFrames() == null ? null : in.knownFrames().slice(from, to),
+        in.knownMask() == null ? null : in.knownMask().slice(from, to));
   }
 
   /** One call of the graph; {@code dst} is direct, native order, exactly the output's size. */

@@ -271,7 +271,9 @@ public final class PyTorchDenoiser implements Denoiser {
         in.conditioning().slice(from, to),
         in.mask().slice(from, to),
         in.fps(),
-        in.lowRes() == null ? null : in.lowRes().slice(from, to));
+        in.lowRes() == null ? null : in.lowRes().slice(from, to),
+        in.knownFrames() == null ? null : in.knownFrames().slice(from, to),
+        in.knownMask() == null ? null : in.knownMask().slice(from, to));
   }
 
   private Tensor run(DenoiserInput input, boolean checkFinite) {

@@ -74,7 +74,24 @@ public final class UniformOracleProvider implements DenoiserProvider {
     return Math.max(a, Math.min(b, m));
   }
 
-  private record UniformOracle(DenoiserSpec spec, double low, double high) implements Denoiser {
+  /** Holds no native resources; still, once closed it refuses work, as the SPI requires. Thread-safe. */
+  private static final class UniformOracle implements Denoiser {
+    private final DenoiserSpec spec;
+    private final double low;
+    private final double high;
+    private volatile boolean closed;
+
+    UniformOracle(DenoiserSpec spec, double low, double high) {
+      this.spec = spec;
+      this.low = low;
+      this.high = high;
+    }
+
+    @Override
+    public DenoiserSpec spec() {
+      return spec;
+    }
+
     @Override
     public int maxBatch() {
       return 16;
@@ -82,8 +99,19 @@ public final class UniformOracleProvider implements DenoiserProvider {
 
     @Override
     public Tensor evaluate(DenoiserInput in) {
+      if (closed) {
+        throw new IllegalStateException("uniform-oracle: this denoiser is closed");
+      }
       if (!Arrays.equals(Arrays.copyOfRange(in.x().shape(), 1, 5), spec.videoShape())) {
         throw new InvalidInputException("x", "expected videos " + Arrays.toString(spec.videoShape()) + " but got " + in.x());
+      }
+      if (in.conditioning().dim(1) != spec.conditioningLength() || in.conditioning().dim(2) != spec.conditioningDim()) {
+        throw new InvalidInputException(
+            "conditioning",
+            "expected [B, " + spec.conditioningLength() + ", " + spec.conditioningDim() + "] but got " + in.conditioning());
+      }
+      if (in.x().firstNonFinite() >= 0 || in.conditioning().firstNonFinite() >= 0) {
+        throw new InvalidInputException("x", "inputs must be finite; x or the conditioning holds NaN or infinity");
       }
       OutputKind k = spec.outputKind();
       double sd = spec.sigmaData();
@@ -115,6 +143,8 @@ public final class UniformOracleProvider implements DenoiserProvider {
     }
 
     @Override
-    public void close() {}
+    public void close() {
+      closed = true;
+    }
   }
 }

@@ -21,6 +21,17 @@ public final class EdmSampler {
     this.churn = churn;
   }
 
+  /** Sees the sampler after each step. */
+  @FunctionalInterface
+  public interface StepObserver {
+    /**
+     * @param done steps completed
+     * @param denoised the step's denoised estimate {@code D(x; sigma_hat)}; read it during the call
+     *     only (copy what you keep), never write it
+     */
+    void afterStep(int done, double[] denoised);
+  }
+
   /**
    * Integrates from {@code x = sigmas[0] * noise} down the schedule.
    *
@@ -32,7 +43,24 @@ public final class EdmSampler {
    * @return the final sample
    */
   public double[] sample(double[] noise, double[] sigmas, DenoiseFunction d, NoiseSource churnNoise, IntConsumer afterStep) {
+    return sample(noise, sigmas, d, new NoiseSource[] {churnNoise}, (done, den) -> afterStep.accept(done));
+  }
+
+  /**
+   * Integrates a batch of independent items held back to back in one array: item {@code i} is
+   * {@code noise[i * n / items .. (i + 1) * n / items)} and draws its churn noise from {@code
+   * churnNoise[i]}. Every element's arithmetic is the same as when its item is sampled alone, so each
+   * item's result is bit-identical to a run of that item alone (given a denoiser whose rows are).
+   *
+   * @param churnNoise one churn source per item (used only when churn is on)
+   */
+  public double[] sample(double[] noise, double[] sigmas, DenoiseFunction d, NoiseSource[] churnNoise, StepObserver afterStep) {
     int n = noise.length;
+    int items = churnNoise.length;
+    if (items < 1 || n % items != 0) {
+      throw new IllegalArgumentException(n + " values do not split into " + items + " items");
+    }
+    int itemSize = n / items;
     double[] x = new double[n];
     for (int j = 0; j < n; j++) {
       x[j] = noise[j] * sigmas[0];
@@ -47,7 +75,7 @@ public final class EdmSampler {
       if (gamma > 0) {
         double scale = Math.sqrt(sigmaHat * sigmaHat - sigma * sigma) * churn.sNoise();
         for (int j = 0; j < n; j++) {
-          x[j] += scale * churnNoise.nextGaussian();
+          x[j] += scale * churnNoise[j / itemSize].nextGaussian();
         }
       }
       double[] den = d.denoise(x, sigmaHat);
@@ -66,7 +94,7 @@ public final class EdmSampler {
         }
       }
       x = xNext;
-      afterStep.accept(i + 1);
+      afterStep.afterStep(i + 1, den);
     }
     return x;
   }

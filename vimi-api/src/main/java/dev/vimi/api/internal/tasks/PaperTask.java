@@ -5,6 +5,7 @@ import dev.vimi.spi.MultimodalPrompt;
 import dev.vimi.spi.PromptSegment;
 import dev.vimi.spi.RetrievedItem;
 import dev.vimi.spi.TaskInput;
+import dev.vimi.spi.TaskInputs;
 import dev.vimi.spi.TaskInstruction;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,15 @@ public final class PaperTask implements TaskInstruction {
   @Override
   public boolean retrieves() {
     return retrieves;
+  }
+
+  @Override
+  public TaskInputs accepts() {
+    return switch (kind) {
+      case SUBJECT -> TaskInputs.TEXT_AND_IMAGES;
+      case PREDICT -> TaskInputs.TEXT_AND_FIRST_FRAME;
+      case T2V -> TaskInputs.TEXT;
+    };
   }
 
   @Override

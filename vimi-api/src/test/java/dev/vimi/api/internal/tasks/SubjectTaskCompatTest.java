@@ -1,12 +1,9 @@
 package dev.vimi.api.internal.tasks;
 
 import dev.vimi.compat.TaskInstructionContractSuite;
-import dev.vimi.spi.ImageRef;
-import dev.vimi.spi.PromptSegment;
-import dev.vimi.spi.TaskInput;
 import dev.vimi.spi.TaskInstruction;
-import java.util.List;
 
+/** The paper task passes the task contract with the input it declares in accepts(). */
 class SubjectTaskCompatTest extends TaskInstructionContractSuite {
   @Override
   protected TaskInstruction createTask() {
