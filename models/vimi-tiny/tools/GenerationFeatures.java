@@ -2,7 +2,7 @@ import dev.vimi.api.*;
 import dev.vimi.api.model.ModelBundle;
 import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.Tensor;
-import dev.vimi.video.ImageLoader;
+import dev.vimi.image.ImageLoader;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;

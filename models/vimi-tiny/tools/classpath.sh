@@ -1,13 +1,13 @@
 #!/bin/sh
 # Prints a class path with the SDK modules ViMi-tiny's tools use (engine, mllm encoder, Lucene
-# retriever, both backends, video-io) and their dependencies, from a built checkout:
-#   mvn -q -B install -DskipTests -pl vimi-spi,compat-tests,vimi-api,plugins/encoder-mllm,plugins/retriever-lucene,backends/onnx,backends/pytorch,plugins/video-io -am
+# retriever, both backends, video-io, image-io) and their dependencies, from a built checkout:
+#   mvn -q -B install -DskipTests -pl vimi-spi,compat-tests,vimi-api,plugins/encoder-mllm,plugins/retriever-lucene,backends/onnx,backends/pytorch,plugins/video-io,plugins/image-io -am
 # Usage: CP=$(models/vimi-tiny/tools/classpath.sh)
 set -e
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 OUT=$ROOT/models/vimi-tiny/work/classpath
 mkdir -p "$OUT"
-MODS="vimi-spi vimi-api plugins/encoder-mllm plugins/retriever-lucene backends/denoiser-support backends/onnx backends/pytorch plugins/video-io"
+MODS="vimi-spi vimi-api plugins/encoder-mllm plugins/retriever-lucene backends/denoiser-support backends/onnx backends/pytorch plugins/video-io plugins/image-io"
 JARS=""
 for m in $MODS; do
   f="$OUT/$(echo "$m" | tr / _).txt"

@@ -5,10 +5,9 @@
 module dev.vimi.encoder.mllm {
   requires transitive dev.vimi.spi;
   requires dev.vimi.backend.support;
-  requires java.desktop;
   requires ai.djl.api;
   requires ai.djl.tokenizers;
-  requires com.twelvemonkeys.imageio.webp;
+  requires dev.vimi.image;
   requires ai.djl.onnxruntime_engine;
   requires com.microsoft.onnxruntime;
 

@@ -4,6 +4,7 @@
  */
 module dev.vimi.cli {
   requires dev.vimi.api;
+  requires dev.vimi.image;
   requires dev.vimi.memory.formats;
   requires dev.vimi.retriever.lucene;
   requires dev.vimi.memory.emoji;

@@ -44,7 +44,7 @@ public record ConditioningFrame(int index, Tensor pixels) {
    * A frame from an image of decoded pixels ({@link ImageRef.OfPixels}; alpha is ignored).
    *
    * @throws InvalidInputException if the image is not decoded pixels (decode a file first, e.g. with
-   *     {@code dev.vimi.video.ImageLoader.readPixels})
+   *     {@code dev.vimi.image.ImageLoader.readPixels})
    */
   public static ConditioningFrame of(int index, ImageRef image) {
     return new ConditioningFrame(index, pixels(image, "conditioning_frames[" + index + "]"));
@@ -75,7 +75,7 @@ public record ConditioningFrame(int index, Tensor pixels) {
       throw new InvalidInputException(
           field,
           "the image " + image.describe() + " is not decoded pixels; decode it first (ImageRef.OfPixels, e.g. "
-              + "dev.vimi.video.ImageLoader.readPixels) so that the pipeline can resize it to each stage");
+              + "dev.vimi.image.ImageLoader.readPixels) so that the pipeline can resize it to each stage");
     }
     int plane = p.width() * p.height();
     int[] argb = p.argb();

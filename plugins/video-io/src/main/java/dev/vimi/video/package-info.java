@@ -1,5 +1,5 @@
 /**
- * Video and image I/O for vimi.
+ * Video output for vimi (input images are read by {@code dev.vimi.image.ImageLoader}).
  *
  * <ul>
  *   <li>Writers, found through {@link dev.vimi.spi.VideoWriterProvider} by name or by the target's
@@ -9,8 +9,6 @@
  *       take an integer nearest-neighbour upscale for viewing tiny videos, and all write to a hidden
  *       temporary sibling that is renamed into place, so a target is either complete or untouched.
  *   <li>{@link dev.vimi.video.ContactSheet}: every frame of a video in one PNG.
- *   <li>{@link dev.vimi.video.ImageLoader}: PNG, JPEG (also CMYK) and WebP input images, with a
- *       size limit checked from the header before decoding.
  * </ul>
  *
  * <p>Everything here is stateless or immutable and safe to use from many threads.

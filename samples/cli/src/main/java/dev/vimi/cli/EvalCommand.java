@@ -14,7 +14,7 @@ import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.RetrievedItem;
 import dev.vimi.spi.Video;
-import dev.vimi.video.ImageLoader;
+import dev.vimi.image.ImageLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -20,7 +20,7 @@ import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.RetrievedItem;
 import dev.vimi.spi.VideoWriterProvider;
 import dev.vimi.video.ContactSheet;
-import dev.vimi.video.ImageLoader;
+import dev.vimi.image.ImageLoader;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.Tensor;
 import dev.vimi.spi.Video;
-import dev.vimi.video.ImageLoader;
+import dev.vimi.image.ImageLoader;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

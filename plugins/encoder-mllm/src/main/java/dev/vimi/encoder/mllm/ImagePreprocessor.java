@@ -1,5 +1,7 @@
 package dev.vimi.encoder.mllm;
 
+import dev.vimi.spi.ImageRef;
+
 /**
  * Turns decoded pixels into the vision tower's input: a float32 {@code [3, S, S]} tensor in
  * channel-first order. The steps, and their exact arithmetic, are those of the Python reference in
@@ -34,7 +36,7 @@ final class ImagePreprocessor {
   }
 
   /** The normalised {@code [3, S, S]} tensor, row-major. */
-  float[] apply(ImageDecoder.Pixels px) {
+  float[] apply(ImageRef.OfPixels px) {
     int w = px.width();
     int h = px.height();
     int[] argb = px.argb();

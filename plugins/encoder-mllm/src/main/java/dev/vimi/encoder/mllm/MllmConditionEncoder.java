@@ -3,6 +3,7 @@ package dev.vimi.encoder.mllm;
 import dev.vimi.backend.support.DjlOffline;
 import dev.vimi.encoder.mllm.EncoderSettings.Fusion;
 import dev.vimi.encoder.mllm.EncoderSettings.Truncation;
+import dev.vimi.image.ImageLoader;
 import dev.vimi.spi.BackendException;
 import dev.vimi.spi.ConditionEncoder;
 import dev.vimi.spi.Conditioning;
@@ -88,7 +89,7 @@ public final class MllmConditionEncoder implements ConditionEncoder {
   private final Graph vision; // null for a text-only encoder
   private final Graph projector;
   private final Graph fusionNet; // late fusion only
-  private final ImageDecoder decoder;
+  private final ImageLoader images;
   private final ImagePreprocessor preprocessor;
   private final EncodingCache cache;
   private final int tokensPerImage;
@@ -119,7 +120,7 @@ public final class MllmConditionEncoder implements ConditionEncoder {
       this.vision = null;
       this.projector = null;
     }
-    this.decoder = new ImageDecoder(s.maxImagePixels());
+    this.images = ImageLoader.withMaxPixels(s.maxImagePixels()).namingLimit("max_image_pixels");
     this.preprocessor = new ImagePreprocessor(s.imageSize(), s.mean(), s.std(), s.background());
     this.cache = new EncodingCache(s.cacheSize());
 
@@ -533,16 +534,7 @@ public final class MllmConditionEncoder implements ConditionEncoder {
   }
 
   private float[] pixels(LoadedImage img) {
-    ImageDecoder.Pixels px =
-        img.pixels != null
-            ? new ImageDecoder.Pixels(img.pixels.width(), img.pixels.height(), img.pixels.argb())
-            : decoder.decode(img.bytes, img.what);
-    if ((long) px.width() * px.height() > settings.maxImagePixels()) {
-      throw new InvalidInputException(
-          "image",
-          img.what + " has " + (long) px.width() * px.height() + " pixels, more than the limit of " + settings.maxImagePixels()
-              + " (configuration key max_image_pixels); resize it, or raise the limit if such images are expected");
-    }
+    ImageRef.OfPixels px = img.pixels != null ? images.readPixels(img.pixels, img.what) : images.decode(img.bytes, img.what);
     return preprocessor.apply(px);
   }
 

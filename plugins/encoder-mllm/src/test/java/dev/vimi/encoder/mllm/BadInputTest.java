@@ -60,16 +60,35 @@ class BadInputTest {
     assertThatThrownBy(() -> late.encode(withImage(bomb)))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("50000x50000")
-        .hasMessageContaining("more than the limit of 40000000")
-        .hasMessageContaining("refused before decoding");
+        .hasMessageContaining("more than the limit of 40,000,000")
+        .hasMessageContaining("refused before decoding")
+        .hasMessageContaining("raise the limit (max_image_pixels)");
   }
 
   @Test
-  void cmykJpeg() {
-    assertThatThrownBy(() -> late.encode(withImage(TestModels.image("cmyk.jpg"))))
-        .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("cmyk.jpg")
-        .hasMessageContaining("is a CMYK (or YCCK) JPEG");
+  void aCmykOrYcckPhotoGivesTheSameConditioningThroughTheApiAsThroughTheCli() {
+    // the command line reads images with vimi-image-io and passes pixels; the API passes the file: both
+    // decode through the same library, so a CMYK photo works both ways and gives the same tokens
+    for (String name : new String[] {"cmyk.jpg", "ycck.jpg"}) {
+      Conditioning byFile = late.encode(withImage(TestModels.image(name)));
+      Conditioning byBytes = late.encode(withImage(ImageRef.ofBytes(TestModels.bytes(name))));
+      ImageRef.OfPixels cliPixels = dev.vimi.image.ImageLoader.withDefaultLimits().readPixels(TestModels.image(name));
+      Conditioning byPixels = late.encode(withImage(cliPixels));
+      assertThat(byBytes.tokens().toArray()).as(name).isEqualTo(byFile.tokens().toArray());
+      assertThat(byPixels.tokens().toArray()).as(name).isEqualTo(byFile.tokens().toArray());
+    }
+  }
+
+  @Test
+  void pixelsOverTheLimitAreRefusedLikeEncodedImages() {
+    try (MllmConditionEncoder tight = MllmConditionEncoder.open(TestModels.late("max_image_pixels", "100"))) {
+      assertThatThrownBy(() -> tight.encode(withImage(new ImageRef.OfPixels(20, 10, new int[200]))))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("image 1 (<20x10 pixels>) is 20x10 = 200 pixels, more than the limit of 100")
+          .hasMessageContaining("max_image_pixels");
+      assertThatThrownBy(() -> tight.encode(withImage(TestModels.image("rgba.png"))))
+          .hasMessageContaining("is 70x50 = 3,500 pixels, more than the limit of 100; it was refused before decoding");
+    }
   }
 
   @Test

@@ -7,7 +7,7 @@ import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.PromptSegment;
 import dev.vimi.spi.RetrievedItem;
-import dev.vimi.video.ImageLoader;
+import dev.vimi.image.ImageLoader;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.vimi.video;
+package dev.vimi.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -26,6 +27,7 @@ import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +55,33 @@ class ImageLoaderTest {
     return (r << 16) | (g << 8) | b;
   }
 
-  private static byte[] resource(String name) {
+  static BufferedImage noiseImage(int width, int height) {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(width * 31L + height);
+    BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        img.setRGB(x, y, rnd.nextInt(0x1000000));
+      }
+    }
+    return img;
+  }
+
+  /** Mean absolute difference per RGB channel, in levels. */
+  static double meanAbsError(int[] expected, int expectedStride, int[] actual, int actualStride, int w, int h) {
+    long sum = 0;
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int a = expected[y * expectedStride + x];
+        int b = actual[y * actualStride + x];
+        for (int s = 0; s <= 16; s += 8) {
+          sum += Math.abs(((a >>> s) & 0xFF) - ((b >>> s) & 0xFF));
+        }
+      }
+    }
+    return sum / (3.0 * w * h);
+  }
+
+  static byte[] resource(String name) {
     try (InputStream in = ImageLoaderTest.class.getResourceAsStream("images/" + name)) {
       assertThat(in).as("test resource %s", name).isNotNull();
       return in.readAllBytes();
@@ -159,13 +187,7 @@ class ImageLoaderTest {
       }
     }
     BufferedImage img = LOADER.read(Files.write(dir.resolve("s.jpg"), jpeg(src, 0.95f)));
-    assertThat(TestVideos.meanAbsError(expected, w, rgb(img), w, w, h)).isLessThan(3.0);
-  }
-
-  @Test
-  void twelveMonkeysReadsJpegAndWebpThroughImageIo() {
-    assertThat(ImageIO.getImageReadersByFormatName("jpeg").next().getClass().getName()).startsWith("com.twelvemonkeys.");
-    assertThat(ImageIO.getImageReadersByFormatName("webp").hasNext()).isTrue();
+    assertThat(meanAbsError(expected, w, rgb(img), w, w, h)).isLessThan(3.0);
   }
 
   @Test
@@ -185,6 +207,108 @@ class ImageLoaderTest {
     assertThat(yellow[2]).as("yellow has little blue").isLessThan(80);
     assertThat(yellow[0]).as("yellow has much red").isGreaterThan(200);
     assertThat(yellow[1]).as("yellow has much green").isGreaterThan(200);
+  }
+
+  @Test
+  void ycckJpegIsConvertedToRgbLikeItsCmykTwin() throws Exception {
+    byte[] ycck = resource("cyan-yellow-ycck.jpg");
+    assertThat(ImageReading.jpegComponents(new MemoryCacheImageInputStream(new java.io.ByteArrayInputStream(ycck)))).isEqualTo(4);
+    BufferedImage cy = LOADER.read(resourceFile("cyan-yellow-ycck.jpg"));
+    assertThat(cy.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
+    int[] cyan = channels(cy.getRGB(4, 8));
+    int[] yellow = channels(cy.getRGB(27, 8));
+    assertThat(cyan[0]).as("cyan has little red").isLessThan(80);
+    assertThat(cyan[2]).as("cyan has much blue").isGreaterThan(180);
+    assertThat(yellow[2]).as("yellow has little blue").isLessThan(80);
+    assertThat(yellow[0]).as("yellow has much red").isGreaterThan(200);
+    assertThat(yellow[1]).as("yellow has much green").isGreaterThan(200);
+    // the same inks stored as CMYK give the same picture
+    BufferedImage twin = LOADER.read(ImageRef.ofBytes(resource("cyan-yellow-cmyk.jpg")));
+    assertThat(meanAbsError(rgb(twin), 32, rgb(cy), 32, 32, 16)).isLessThan(4.0);
+    assertThat(LOADER.header(ImageRef.ofBytes(ycck))).isEqualTo(new ImageLoader.Header(ImageFormat.JPEG, 32, 16));
+  }
+
+  @Test
+  void jpegComponentsAreReadFromTheFrameHeader() throws Exception {
+    assertThat(components(resource("cyan-yellow-cmyk.jpg"))).isEqualTo(4);
+    assertThat(components(jpeg(patternImage(8, 8, BufferedImage.TYPE_INT_RGB), 0.9f))).isEqualTo(3);
+    assertThat(components(jpeg(new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY), 0.9f))).isEqualTo(1);
+    assertThat(components(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF})).as("cut before any frame").isEqualTo(-1);
+  }
+
+  private static int components(byte[] jpg) throws IOException {
+    return ImageReading.jpegComponents(new MemoryCacheImageInputStream(new java.io.ByteArrayInputStream(jpg)));
+  }
+
+  @Test
+  void theHeaderCheckAndTheDecodeLimitAreOneRule() throws Exception {
+    byte[] png = encode(patternImage(16, 12, BufferedImage.TYPE_INT_RGB), "png");
+    ImageLoader exact = ImageLoader.withMaxPixels(192);
+    ImageLoader.Header h = exact.header(ImageRef.ofBytes(png));
+    exact.checkSize("image p.png", h.width(), h.height()); // at the limit: accepted from the header ...
+    assertThat(exact.readPixels(ImageRef.ofBytes(png)).width()).isEqualTo(16); // ... and decoded
+    assertThat(exact.readPixels(new ImageRef.OfPixels(16, 12, new int[192])).width()).isEqualTo(16);
+    ImageLoader under = ImageLoader.withMaxPixels(191);
+    for (var attempt : List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+        () -> under.checkSize("image p.png", h.width(), h.height()),
+        () -> under.readPixels(ImageRef.ofBytes(png)),
+        () -> under.decode(png, "image p.png"),
+        () -> under.read(ImageRef.ofBytes(png)),
+        () -> under.readPixels(new ImageRef.OfPixels(16, 12, new int[192])))) {
+      assertThatThrownBy(attempt).isInstanceOf(InvalidInputException.class).hasMessageContaining("16x12 = 192 pixels, more than the limit of 191");
+    }
+  }
+
+  @Test
+  void theLimitNamesTheSettingOfItsOwner() {
+    ImageLoader encoder = ImageLoader.withMaxPixels(100).namingLimit("max_image_pixels");
+    assertThatThrownBy(() -> encoder.decode(resource("pattern-lossless.webp"), "image 1 (p.webp)"))
+        .hasMessageContaining("image 1 (p.webp) is 16x12 = 192 pixels")
+        .hasMessageContaining("raise the limit (max_image_pixels)");
+  }
+
+  @Test
+  void theSnifferNamesEveryFormatItKnows() throws Exception {
+    assertThat(ImageFormat.sniff(encode(patternImage(2, 2, BufferedImage.TYPE_INT_RGB), "png"))).contains(ImageFormat.PNG);
+    assertThat(ImageFormat.sniff(jpeg(patternImage(2, 2, BufferedImage.TYPE_INT_RGB), 0.9f))).contains(ImageFormat.JPEG);
+    assertThat(ImageFormat.sniff(resource("smooth-lossy.webp"))).contains(ImageFormat.WEBP);
+    assertThat(ImageFormat.sniff(encode(patternImage(2, 2, BufferedImage.TYPE_INT_RGB), "gif"))).contains(ImageFormat.GIF);
+    assertThat(ImageFormat.sniff(encode(patternImage(2, 2, BufferedImage.TYPE_INT_RGB), "bmp"))).contains(ImageFormat.BMP);
+    assertThat(ImageFormat.sniff(encode(patternImage(2, 2, BufferedImage.TYPE_INT_RGB), "tiff"))).contains(ImageFormat.TIFF);
+    assertThat(ImageFormat.sniff("RIFF....WAVE".getBytes(java.nio.charset.StandardCharsets.US_ASCII))).as("RIFF but not WebP").isEmpty();
+    assertThat(ImageFormat.sniff(new byte[] {(byte) 0x89, 'P', 'N'})).as("a cut signature").isEmpty();
+    assertThat(List.of(ImageFormat.values()).stream().filter(ImageFormat::decoded).toList())
+        .containsExactly(ImageFormat.PNG, ImageFormat.JPEG, ImageFormat.WEBP);
+  }
+
+  @Test
+  void notAnImageIsRefusedWithWhatItLooksLike() throws Exception {
+    byte[] text = "this is not an image at all".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    assertThatThrownBy(() -> LOADER.decode(text, "image 2 (<27 bytes>)"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("image 2 (<27 bytes>) is not a PNG, JPEG or WebP image")
+        .hasMessageContaining("looks like text")
+        .hasMessageContaining("74 68 69 73");
+    byte[] gif = encode(patternImage(2, 2, BufferedImage.TYPE_INT_RGB), "gif");
+    assertThatThrownBy(() -> LOADER.decode(gif, "image 1")).hasMessageContaining("image 1 is a GIF image; vimi reads PNG, JPEG and WebP");
+    assertThatThrownBy(() -> LOADER.decode(new byte[0], "image 1")).hasMessageContaining("image 1 is empty (0 bytes)");
+    assertThatThrownBy(() -> LOADER.decode(new byte[] {1, 2, (byte) 0xFE}, "image 1"))
+        .hasMessageContaining("looks like unrecognised content (first bytes 01 02 FE)");
+  }
+
+  @Test
+  void theDirectByteReadAgreesWithTheColourModel() {
+    // 8-bit sRGB layouts the JDK readers produce: the fast path must give what getRGB gives
+    for (int type : new int[] {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_INT_RGB}) {
+      BufferedImage img = new BufferedImage(13, 7, type);
+      java.util.Random rnd = new java.util.Random(type);
+      for (int y = 0; y < 7; y++) {
+        for (int x = 0; x < 13; x++) {
+          img.setRGB(x, y, rnd.nextInt() | (img.getColorModel().hasAlpha() ? 0 : 0xFF000000));
+        }
+      }
+      assertThat(ImageReading.toArgb(img)).as("type " + type).isEqualTo(img.getRGB(0, 0, 13, 7, null, 0, 13));
+    }
   }
 
   private static int[] channels(int rgb) {
@@ -221,15 +345,15 @@ class ImageLoaderTest {
         expected[y * 64 + x] = smooth(x, y, 64, 48);
       }
     }
-    assertThat(TestVideos.meanAbsError(expected, 64, rgb(img), 64, 64, 48)).isLessThan(4.0);
+    assertThat(meanAbsError(expected, 64, rgb(img), 64, 64, 48)).isLessThan(4.0);
   }
 
   @Test
   void headerNamesFormatAndSize() {
     assertThat(LOADER.header(ImageRef.ofBytes(resource("smooth-lossy.webp"))))
-        .isEqualTo(new ImageLoader.Header(ImageLoader.Format.WEBP, 64, 48));
+        .isEqualTo(new ImageLoader.Header(ImageFormat.WEBP, 64, 48));
     assertThat(LOADER.header(ImageRef.ofBytes(resource("cyan-yellow-cmyk.jpg"))))
-        .isEqualTo(new ImageLoader.Header(ImageLoader.Format.JPEG, 32, 16));
+        .isEqualTo(new ImageLoader.Header(ImageFormat.JPEG, 32, 16));
   }
 
   @Test
@@ -304,7 +428,7 @@ class ImageLoaderTest {
         .hasMessageContaining("refused before decoding");
     assertThat(LOADER.header(ImageRef.of(bomb)))
         .as("the header alone is readable")
-        .isEqualTo(new ImageLoader.Header(ImageLoader.Format.PNG, 60000, 60000));
+        .isEqualTo(new ImageLoader.Header(ImageFormat.PNG, 60000, 60000));
   }
 
   /** A complete, valid 8000x8000 RGB PNG (one colour), written without holding its pixels: 192 MB decoded. */
@@ -340,7 +464,7 @@ class ImageLoaderTest {
   @Test
   void aRealOverLimitPhotoIsRefusedFromItsHeaderWithTheFix() throws Exception {
     Path big = Files.write(dir.resolve("big.png"), realPng8000());
-    assertThat(LOADER.header(ImageRef.of(big))).isEqualTo(new ImageLoader.Header(ImageLoader.Format.PNG, 8000, 8000));
+    assertThat(LOADER.header(ImageRef.of(big))).isEqualTo(new ImageLoader.Header(ImageFormat.PNG, 8000, 8000));
     assertThat(LOADER.maxPixels()).isEqualTo(ImageRef.DEFAULT_MAX_PIXELS);
     // refused before decoding: a 64 Mpx decode would need well over the memory this check allows itself
     assertThatThrownBy(() -> LOADER.readPixels(ImageRef.of(big)))
@@ -388,8 +512,8 @@ class ImageLoaderTest {
 
   @Test
   void truncatedFilesAreRefusedByName() throws Exception {
-    byte[] png = encode(TestVideos.noiseImage(64, 64), "png");
-    byte[] jpg = jpeg(TestVideos.noiseImage(64, 64), 0.9f);
+    byte[] png = encode(noiseImage(64, 64), "png");
+    byte[] jpg = jpeg(noiseImage(64, 64), 0.9f);
     byte[] webp = resource("smooth-lossy.webp");
     for (var c : Map.of("cut.png", png, "cut.jpg", jpg, "cut.webp", webp).entrySet()) {
       byte[] bytes = c.getValue();
@@ -400,6 +524,17 @@ class ImageLoaderTest {
           .hasMessageContaining(cut.toString())
           .hasMessageContaining("truncated or corrupt");
     }
+  }
+
+  @Test
+  void extraneousBytesBeforeTheEndMarkerAreOnlyAWarning() throws Exception {
+    // some cameras pad the scan; libjpeg warns "Corrupt JPEG data: 5 extraneous bytes before marker 0xd9"
+    byte[] jpg = jpeg(noiseImage(16, 16), 0.9f);
+    byte[] padded = new byte[jpg.length + 5];
+    System.arraycopy(jpg, 0, padded, 0, jpg.length - 2);
+    padded[padded.length - 2] = (byte) 0xFF;
+    padded[padded.length - 1] = (byte) 0xD9;
+    assertThat(LOADER.readPixels(ImageRef.ofBytes(padded)).argb()).isEqualTo(LOADER.readPixels(ImageRef.ofBytes(jpg)).argb());
   }
 
   @Test
