@@ -44,10 +44,13 @@ public final class GaussianFramesOracleDenoiserProvider implements DenoiserProvi
     return NAME;
   }
 
-  /** -100: a reference provider is never preferred over a real one. */
+  /**
+   * -150: a reference provider is never preferred over a real one, and among the oracles the plain
+   * gaussian-oracle (-100) stays the default (a tie would make the choice depend on discovery order).
+   */
   @Override
   public int priority() {
-    return -100;
+    return -150;
   }
 
   @Override

@@ -119,7 +119,7 @@ class MicrometerGenerationObserverTest {
           cancel.cancel();
         }
       }, cancel)).isInstanceOf(GenerationCancelledException.class);
-      assertThatThrownBy(() -> p.generate(GenerationRequest.builder().prompt(PROMPT).frames(5).build()))
+      assertThatThrownBy(() -> p.generate(GenerationRequest.builder().prompt(PROMPT).size(7, 7).build()))
           .isInstanceOf(InvalidInputException.class);
     }
     assertThat(timer(meters, VimiMetrics.GENERATION, base("outcome", "cancelled", "error", "GenerationCancelledException")).count())

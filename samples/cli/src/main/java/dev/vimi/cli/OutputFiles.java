@@ -133,7 +133,10 @@ final class OutputFiles {
       Files.createFile(probe);
       Files.delete(probe);
     } catch (IOException e) {
-      String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.toString();
+      String why =
+          e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+              : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+              : e.getMessage() != null ? e.getMessage() : "an I/O error";
       throw new InvalidInputException(
           flag, target + ": cannot create files in the folder " + parent + " (" + why + "); choose a writable folder", e);
     }

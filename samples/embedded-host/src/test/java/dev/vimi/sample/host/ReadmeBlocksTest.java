@@ -26,8 +26,22 @@ class ReadmeBlocksTest {
         Files.readString(
             ReadmeBlocks.repoRoot().resolve("samples/embedded-host/src/main/java/dev/vimi/sample/host/ReadmeExample.java"));
     List<String> java = ReadmeBlocks.blocks(ReadmeBlocks.readme(), "java");
-    assertThat(java).as("README's Java blocks").hasSize(2);
+    assertThat(java).as("README's Java blocks: the embedding example, generation features, the plugin test").hasSize(3);
     assertThat(java.get(0)).as("README's embedding example, as ReadmeExample.java").isEqualTo(source);
+  }
+
+  @Test
+  void theGenerationFeaturesSnippetIsTheOneGenerationFeaturesJavaRuns() throws Exception {
+    // models/vimi-tiny/tools/GenerationFeatures.java runs the snippet as pasted, between two marker lines
+    String tool = Files.readString(ReadmeBlocks.repoRoot().resolve("models/vimi-tiny/tools/GenerationFeatures.java"));
+    String begin = "// ---- README.md, \"Generation features\", the Java snippet as pasted (hence its indentation) ----\n";
+    int from = tool.indexOf(begin);
+    int to = tool.indexOf("      // ---- end of snippet ----");
+    assertThat(from).as("the snippet's start marker in GenerationFeatures.java").isPositive();
+    assertThat(to).as("the snippet's end marker in GenerationFeatures.java").isGreaterThan(from);
+    String block = ReadmeBlocks.blocks(ReadmeBlocks.readme(), "java").get(1);
+    assertThat(block).as("README's generation-features snippet, as GenerationFeatures.java runs it")
+        .isEqualTo(tool.substring(from + begin.length(), to));
   }
 
   @Test
@@ -36,7 +50,7 @@ class ReadmeBlocksTest {
         Files.readString(
             ReadmeBlocks.repoRoot()
                 .resolve("samples/third-party-plugin/src/test/java/com/example/vimi/uniform/UniformOracleCompatTest.java"));
-    String block = ReadmeBlocks.blocks(ReadmeBlocks.readme(), "java").get(1);
+    String block = ReadmeBlocks.blocks(ReadmeBlocks.readme(), "java").get(2);
     assertThat(block).as("README's plugin test, as UniformOracleCompatTest.java").isEqualTo(source);
   }
 

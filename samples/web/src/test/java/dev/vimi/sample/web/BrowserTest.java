@@ -36,7 +36,7 @@ import org.springframework.beans.factory.annotation.Value;
  * .ci/run} installs them). Without them the test is skipped with a message, except where {@code
  * VIMI_REQUIRE_BROWSER=1} (CI sets it), where their absence fails it.
  *
- * <p>Writes the README's screenshots (idle, generating, done) to {@code vimi.web.screenshots}.
+ * <p>Writes the README's screenshots (idle, generating, done) to {@code browser-test.screenshots}.
  */
 @WebAppTest
 class BrowserTest {
@@ -73,7 +73,7 @@ class BrowserTest {
   }
 
   private void screenshot(String name) throws IOException {
-    String dir = System.getProperty("vimi.web.screenshots");
+    String dir = System.getProperty("browser-test.screenshots");
     if (dir != null) {
       Path target = Path.of(dir, name + ".png");
       Files.createDirectories(target.getParent());
