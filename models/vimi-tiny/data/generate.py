@@ -41,7 +41,7 @@ from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-DEFAULT_MEMORY = os.path.join(REPO, "samples", "cli", "src", "main", "resources", "vimi", "memory", "emoji")
+DEFAULT_MEMORY = os.path.join(REPO, "memories", "emoji", "src", "main", "resources", "dev", "vimi", "memory", "emoji")
 
 FRAMES = 16
 BASE_H, BASE_W = 36, 64

@@ -20,7 +20,7 @@ public record WebProperties(
     @DefaultValue("1") int maxConcurrent,
     @DefaultValue("2") int queueCapacity,
     String workDir,
-    @DefaultValue("samples/cli/src/main/resources/vimi/memory/emoji") String memoryData,
+    @DefaultValue("memories/emoji/src/main/resources/dev/vimi/memory/emoji") String memoryData,
     @DefaultValue("48") int maxSteps,
     @DefaultValue("4") int videoScale,
     @DefaultValue("20") int keepVideos) {

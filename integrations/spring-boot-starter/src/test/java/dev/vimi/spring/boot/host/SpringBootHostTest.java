@@ -39,7 +39,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 class SpringBootHostTest {
   private static final Logger LOG = LoggerFactory.getLogger(SpringBootHostTest.class);
   private static final Path REPO = Path.of("").toAbsolutePath().resolve("../..").normalize();
-  private static final Path EMOJI = REPO.resolve("samples/cli/src/main/resources/vimi/memory/emoji/images");
+  private static final Path EMOJI = REPO.resolve("memories/emoji/src/main/resources/dev/vimi/memory/emoji/images");
 
   /** The whole host: no vimi code, no bean of its own. */
   @SpringBootConfiguration
