@@ -17,7 +17,7 @@ import org.springframework.boot.test.context.SpringBootTest;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "vimi.model=../../models/vimi-tiny/bundle",
-      "web.memory-data=../cli/src/main/resources/vimi/memory/emoji",
+      "web.memory-data=../../memories/emoji/src/main/resources/dev/vimi/memory/emoji",
       "web.work-dir=target/web-test-work",
       "web.max-concurrent=1",
       "web.queue-capacity=1"
