@@ -34,7 +34,7 @@ import org.springframework.beans.factory.annotation.Value;
  * the retrieved pictures and the progress, get a video element that plays, and check that the file it
  * plays decodes. Uses the Debian packages {@code chromium} and {@code chromium-driver} (CI's {@code
  * .ci/run} installs them). Without them the test is skipped with a message, except where {@code
- * VIMI_REQUIRE_BROWSER=1} (CI sets it), where their absence fails it.
+ * BROWSER_TEST_REQUIRED=1} (CI sets it), where their absence fails it.
  *
  * <p>Writes the README's screenshots (idle, generating, done) to {@code browser-test.screenshots}.
  */
@@ -51,9 +51,9 @@ class BrowserTest {
   @BeforeAll
   static void browser() {
     boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
-    if (!present && "1".equals(System.getenv("VIMI_REQUIRE_BROWSER"))) {
+    if (!present && "1".equals(System.getenv("BROWSER_TEST_REQUIRED"))) {
       throw new IllegalStateException(
-          "VIMI_REQUIRE_BROWSER=1 but " + CHROMIUM + " or " + DRIVER + " is missing; install the Debian packages chromium and chromium-driver");
+          "BROWSER_TEST_REQUIRED=1 but " + CHROMIUM + " or " + DRIVER + " is missing; install the Debian packages chromium and chromium-driver");
     }
     assumeTrue(present, "skipped: the browser test needs " + CHROMIUM + " and " + DRIVER
         + " (apt-get install chromium chromium-driver); set CHROMIUM and CHROMEDRIVER for other places");
