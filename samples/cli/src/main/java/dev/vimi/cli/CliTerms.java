@@ -37,7 +37,8 @@ final class CliTerms {
           rule("'analyzer' is", "--analyzer is"),
           rule("Remove the key (the memory's analyzer is then used)", "Leave out --analyzer (the memory's analyzer is then used)"),
           rule("raise the limit (max-pixels)", "raise the limit with --max-image-pixels N"),
-          rule("(configuration key max_image_pixels)", "(--max-image-pixels)"));
+          rule("(configuration key max_image_pixels)", "(--max-image-pixels)"),
+          rule("or give the format explicitly (jsonl, tsv, folder, webdataset)", "or give it with --format jsonl|tsv|folder|webdataset"));
 
   private CliTerms() {}
 
