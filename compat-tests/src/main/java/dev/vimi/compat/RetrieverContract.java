@@ -152,6 +152,20 @@ public final class RetrieverContract implements AutoCloseable {
     return out;
   }
 
+  /** A word of exactly one pair's caption (the memory's captions end in such unique tokens). */
+  private String rareWord(Random rnd) {
+    List<ImageTextPair> pairs = memory;
+    for (int tries = 0; tries < pairs.size(); tries++) {
+      List<String> ws = words(pairs.get(rnd.nextInt(pairs.size())).caption());
+      for (String w : ws) {
+        if (matching(w).size() == 1) {
+          return w;
+        }
+      }
+    }
+    throw new IllegalStateException("the compat memory has no word that only one caption holds");
+  }
+
   /** Vocabulary words, most frequent in the memory first. */
   private List<String> frequentWords() {
     Map<String, Integer> count = new HashMap<>();
@@ -221,6 +235,9 @@ public final class RetrieverContract implements AutoCloseable {
     for (int i = 0; i < 3; i++) {
       queries.add(frequent.get(rnd.nextInt(frequent.size())) + " " + frequent.get(rnd.nextInt(frequent.size())));
     }
+    // and, whatever the seed, a query that matches exactly one pair (a word of one caption only), so that
+    // every K above 1 shows whether the retriever pads with pairs that do not match
+    queries.add(rareWord(rnd));
     int[] ks = {1, 2, 3, 4, 5, 6, 7, 9, 12, 17, 25};
     for (String q : queries) {
       int matches = matching(q).size();
