@@ -108,10 +108,10 @@ class Clips:
         self.specs = [json.loads(l) for l in open(os.path.join(DATA, "train.jsonl"), encoding="utf-8")]
         self.sprites = gen.SpriteCache(memory)
 
-    def draw(self, i, rnd):
-        """(spec, trajectory, 36x64 clip float [16, 36, 64, 3] in [0, 1])."""
+    def draw(self, i, rnd, start_span=1.0):
+        """(spec, trajectory, 36x64 clip float [16, 36, 64, 3] in [0, 1]); start_span: gen.trajectory's."""
         spec = self.specs[i]
-        traj = gen.trajectory(spec["motion"], spec["speed"], rnd)
+        traj = gen.trajectory(spec["motion"], spec["speed"], rnd, start_span=start_span)
         clip = quantise(gen.render(spec, self.sprites, vt.BASE_H, vt.BASE_W, trajectory=traj))
         return spec, traj, clip
 
@@ -124,8 +124,13 @@ class BaseBatches(torch.utils.data.IterableDataset):
     """Endless training batches of the base stage: (x0 [B, 3, 16, 18, 32], prompt keys, first frames or None).
     Drawn in the training process (workers=0) or in DataLoader worker processes, each with its own seed."""
 
-    def __init__(self, batch, seed, s1_share, tasks):
+    def __init__(self, batch, seed, s1_share, tasks, start_span=1.0, start_share=0.0):
         super().__init__()
+        # a share of the clips starts their sprite on the side it comes from (gen.trajectory's start_span):
+        # where the sprite is in frame t then follows from the motion words, as the background follows from
+        # the colour word, instead of from the start the sampler's noise picks
+        self.start_span = start_span
+        self.start_share = start_share
         self.batch = batch
         self.seed = seed
         self.s1_share = s1_share
@@ -140,7 +145,9 @@ class BaseBatches(torch.utils.data.IterableDataset):
             self.clips = Clips()
         clips = self.clips
         while True:
-            drawn = [clips.draw(rnd.randrange(len(clips.specs)), rnd) for _ in range(self.batch)]
+            drawn = [clips.draw(rnd.randrange(len(clips.specs)), rnd,
+                                self.start_span if rnd.random() < self.start_share else 1.0)
+                     for _ in range(self.batch)]
             keys = [mixture_key(spec, rnd, self.s1_share) for spec, _, _ in drawn]
             firsts = [clips.first_frame(spec, traj) if self.tasks[k] == "predict" else None
                       for (spec, traj, _), k in zip(drawn, keys)]
@@ -361,7 +368,7 @@ def train_base(a):
                              % (path, ck.get("config"), cfg))
         state = ck["state"]
     recipe = {k: getattr(a, k) for k in ("batch", "lr", "p_mean", "p_std", "log_uniform", "s1_share", "aux", "encoder_lr",
-                                         "encoder_frozen", "ema", "device")}
+                                         "encoder_frozen", "ema", "device", "start_span", "start_share")}
     runs = state.setdefault("runs", [])
     if not runs or runs[-1]["recipe"] != recipe:
         runs.append({"clips": state["clips"], "recipe": recipe, "time": time.strftime("%Y-%m-%d %H:%M:%S")})
@@ -373,7 +380,7 @@ def train_base(a):
     fps = torch.full((b,), gen.FPS, device=dev)
     res = torch.tensor([[float(cfg["height"]), float(cfg["width"])]] * b, device=dev)
     source = BaseBatches(b, a.seed * 1000003 + state["step"], a.s1_share,
-                         {k: p["task"] for k, p in prompts.by_key.items()})
+                         {k: p["task"] for k, p in prompts.by_key.items()}, a.start_span, a.start_share)
     loader_args = dict(num_workers=a.workers, persistent_workers=True, prefetch_factor=4) if a.workers > 0 else {}
     batches = iter(torch.utils.data.DataLoader(source, batch_size=None, **loader_args))
     shape = (3, cfg["frames"], cfg["height"], cfg["width"])
@@ -592,6 +599,9 @@ def main():
     ap.add_argument("--smooth", action="store_true", help="base: the wide smoothing path (vimi_tiny.WideSmoothing)")
     ap.add_argument("--frame-mod", action="store_true", help="base: adaLN per temporal position (vimi_tiny.BaseDenoiser)")
     ap.add_argument("--init-bundle", action="store_true", help="upsampler: start from the committed bundle's weights")
+    ap.add_argument("--start-span", type=float, default=1.0,
+                    help="base: a moving sprite starts within this leading fraction of its possible starts ...")
+    ap.add_argument("--start-share", type=float, default=0.0, help="base: ... in this share of the clips")
     ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--save-minutes", type=float, default=4.0)
     a = ap.parse_args()

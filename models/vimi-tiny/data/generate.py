@@ -162,8 +162,10 @@ def select_subjects(memory, seed):
 # trajectories and rendering
 
 
-def trajectory(motion, speed, rnd, h=HR_H, w=HR_W):
-    """Per-frame (cx, cy, size) in HR pixels."""
+def trajectory(motion, speed, rnd, h=HR_H, w=HR_W, start_span=1.0):
+    """Per-frame (cx, cy, size) in HR pixels. start_span (0, 1]: a moving sprite starts within that leading
+    fraction of its possible starts (the side it comes from: a sprite that moves right starts on the left);
+    1.0, the default and the test set's, draws the start uniformly from all of them."""
     fast = speed == "fast"
     if motion in ("grow", "shrink"):
         lo, hi = (18, 46) if fast else (24, 40)
@@ -181,7 +183,7 @@ def trajectory(motion, speed, rnd, h=HR_H, w=HR_W):
         step = (5.0 if fast else 2.5) * rnd.uniform(0.9, 1.1)
         travel = step * (FRAMES - 1)
         start_lo, start_hi = half + 1, w - half - 1 - travel
-        x0 = rnd.uniform(start_lo, max(start_lo, start_hi))
+        x0 = start_lo + rnd.uniform(0.0, start_span) * max(0.0, start_hi - start_lo)
         cy = rnd.uniform(half + 1, h - half - 1)
         xs = [x0 + step * t for t in range(FRAMES)]
         if motion == "left":
@@ -190,7 +192,7 @@ def trajectory(motion, speed, rnd, h=HR_H, w=HR_W):
     step = (2.4 if fast else 1.2) * rnd.uniform(0.9, 1.1)
     travel = step * (FRAMES - 1)
     start_lo, start_hi = half, h - half - travel
-    y0 = rnd.uniform(start_lo, max(start_lo, start_hi))
+    y0 = start_lo + rnd.uniform(0.0, start_span) * max(0.0, start_hi - start_lo)
     cx = rnd.uniform(half + 2, w - half - 2)
     ys = [y0 + step * t for t in range(FRAMES)]
     if motion == "up":
