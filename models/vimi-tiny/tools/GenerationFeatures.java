@@ -58,7 +58,7 @@ for (GeneratedVideo v : r.videos()) {   // its seed, the video, every stage's vi
 
 // noise in: stage 0's initial noise instead of the seed's, [C, T, H, W] (or [count, C, T, H, W])
 GenerationRequest fromNoise = GenerationRequest.builder().prompt("a dog moves right on a blue background")
-    .initialNoise(0, Tensor.zeros(3, 16, 36, 64)).build();
+    .initialNoise(0, Tensor.zeros(3, 16, 18, 32)).build();
 
 // async: on the pipeline's own platform threads; cancel stops the sampler before its next network call
 CompletableFuture<GenerationResult> future = pipeline.generateAsync(fromNoise, ProgressListener.NONE);
@@ -98,7 +98,7 @@ GenerationRequest.builder().prompt("a red ball").conditioningFrame(0, first).con
       GenerationResult zeros = pipeline.generate(fromNoise);
       System.out.printf("NOISE IN zeros: final %s, finite %b%n", Arrays.toString(zeros.video().frames().shape()), zeros.video().frames().firstNonFinite() < 0);
       try {
-        pipeline.generate(GenerationRequest.builder().prompt("a dog").initialNoise(0, Tensor.zeros(3, 16, 36, 60)).build());
+        pipeline.generate(GenerationRequest.builder().prompt("a dog").initialNoise(0, Tensor.zeros(3, 16, 18, 30)).build());
       } catch (RuntimeException e) {
         System.out.println("NOISE IN wrong shape: " + e.getMessage());
       }

@@ -10,11 +10,11 @@ JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 M=models/vimi-tiny
 /usr/bin/python3 $M/export.py
 CP=$($M/tools/classpath.sh)
-# the reference case: the paper's subject task with a sprite from the memory, seed 7, 4 + 2 steps, guidance 3
+# the reference case: the paper's subject task with a sprite from the memory, seed 7, 4 + 2 + 2 steps, guidance 3
 $JAVA -cp "$CP" $M/tools/SdkGenerate.java --bundle $M/bundle --out $M/reference --task subject \
   --prompt "A <image> moves left on a red background" \
   --image memories/emoji/src/main/resources/dev/vimi/memory/emoji/images/1f40c.png \
-  --seed 7 --steps 4,2 --guidance 3 2>/dev/null
+  --seed 7 --steps 4,2,2 --guidance 3 2>/dev/null
 /usr/bin/python3 $M/reference_sample.py $M/reference --write
 # the SDK's own outputs were only needed for the comparison printed above
 rm -f $M/reference/sdk_base.f32 $M/reference/sdk.f32

@@ -106,7 +106,7 @@ class BrowserTest {
 
     // live progress of the first stage
     wait.until(d -> d.findElements(By.cssSelector(".stage[data-stage=base] span")).stream().anyMatch(s -> s.getText().contains("step")));
-    assertThat(driver.findElement(By.cssSelector(".stage[data-stage=base] span")).getText()).startsWith("Stage 1/2 base: step ");
+    assertThat(driver.findElement(By.cssSelector(".stage[data-stage=base] span")).getText()).startsWith("Stage 1/3 base: step ");
     screenshot("generating");
 
     // the video plays in the page
@@ -118,7 +118,7 @@ class BrowserTest {
     assertThat(height.intValue()).isEqualTo(288);
     assertThat(driver.findElement(By.id("video")).getAttribute("error")).isNull();
     assertThat(driver.findElement(By.cssSelector(".stage[data-stage=upsampler] span")).getText())
-        .isEqualTo("Stage 2/2 upsampler: step 6/6");
+        .isEqualTo("Stage 3/3 upsampler: step 6/6");
     screenshot("done");
 
     // the file it plays (and the download) decodes: 16 frames of 512x288
