@@ -324,6 +324,8 @@ def train_base(a):
         cfg["aux"] = True
     if a.smooth:
         cfg["smooth"] = True
+    if a.spacetime:
+        cfg["spacetime"] = True
     den = vt.BaseDenoiser(**cfg)
     model = torch.nn.ModuleDict({"encoder": enc, "denoiser": den})
     st = np.asarray(prompts.states[::13], dtype=np.float32)
@@ -343,7 +345,7 @@ def train_base(a):
     if os.path.exists(path):
         ck = vt.load(path, map_location=dev)
         old = dict(ck.get("config") or {})
-        added = [k for k in ("aux", "smooth") if cfg.get(k) and not old.get(k)]
+        added = [k for k in ("aux", "smooth", "spacetime") if cfg.get(k) and not old.get(k)]
         if added:
             # parts that join a run under way (new heads or paths that start silent; the rest continues as it was)
             for k in added:
@@ -355,6 +357,9 @@ def train_base(a):
                 ema["denoiser"].aux_head.load_state_dict(den.aux_head.state_dict())
             if "smooth" in added:
                 ema["denoiser"].smooth.load_state_dict(den.smooth.state_dict())
+            if "spacetime" in added:
+                for eb, mb in zip(ema["denoiser"].blocks, den.blocks):
+                    eb.st.load_state_dict(mb.st.state_dict())
             fresh = torch.optim.AdamW([{"params": list(den.parameters())}, {"params": list(enc.parameters())}],
                                       lr=a.lr, betas=(0.9, 0.99), weight_decay=0.01)
             opt = fresh  # the moments of the old parameters restart too (they re-estimate within ~100 steps)
@@ -597,6 +602,8 @@ def main():
     ap.add_argument("--aux", type=float, default=0.0,
                     help="base: weight of the training-only sprite head's loss (mask + colours; 0: no such head)")
     ap.add_argument("--smooth", action="store_true", help="base: the wide smoothing path (vimi_tiny.WideSmoothing)")
+    ap.add_argument("--spacetime", action="store_true",
+                    help="base: a space-time attention branch in every block (vimi_tiny.DenoiserBlock), may join a run")
     ap.add_argument("--frame-mod", action="store_true", help="base: adaLN per temporal position (vimi_tiny.BaseDenoiser)")
     ap.add_argument("--init-bundle", action="store_true", help="upsampler: start from the committed bundle's weights")
     ap.add_argument("--start-span", type=float, default=1.0,

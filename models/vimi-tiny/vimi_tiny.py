@@ -437,9 +437,19 @@ class DenoiserBlock(nn.Module):
     adaptive LayerNorm (shift, scale) and a gate from the block's embedding (DiT's adaLN-zero), then
     cross-attention to [noise, fps, resolution tokens; C] with C's mask."""
 
-    def __init__(self, d, heads, e, mlp=2, joint_grid=None):
+    def __init__(self, d, heads, e, mlp=2, joint_grid=None, spacetime_grid=None):
         super().__init__()
         self.heads = heads
+        # spacetime_grid: besides spatial then temporal attention, a space-time attention over all the clip's
+        # tokens (JointAttention, 3-D rotary positions) after the cross-attention, so that a token can look
+        # at where the sprite is in the other frames, with the prompt's motion already in its query; its output
+        # projection starts at zero, so the branch joins a trained model silently
+        self.st = None
+        if spacetime_grid:
+            self.nst = PlainLayerNorm(d)
+            self.st = JointAttention(d, heads, spacetime_grid)
+            nn.init.zeros_(self.st.o.weight)
+            nn.init.zeros_(self.st.o.bias)
         # joint_grid: one attention over space and time with 3-D rotary positions (JointAttention) instead
         # of spatial then temporal attention
         self.joint = JointAttention(d, heads, joint_grid) if joint_grid else None
@@ -474,6 +484,8 @@ class DenoiserBlock(nn.Module):
             x = x + g2 * self.ta(h, short=t <= 8).reshape(b, s, t, d).transpose(1, 2).reshape(b, n, d)
         k, v = self.ckv(ctx).chunk(2, dim=-1)
         x = x + self.co(attention(self.cq(self.nc(x)), k, v, self.heads, bias))
+        if self.st is not None:
+            x = x + self.st(self.nst(x))
         return x + g3 * self.mlp(self.nm(x) * (1 + sc3) + sh3)
 
 
@@ -490,7 +502,7 @@ class BaseDenoiser(nn.Module):
 
     def __init__(self, d=128, depth=4, heads=4, e=128, mlp=2, c=24, patch=(2, 6, 8), cond_dim=COND_DIM,
                  frames=FRAMES, height=BASE_H, width=BASE_W, pool=0, frame_mod=False, joint=False, aux=False,
-                 smooth=False):
+                 smooth=False, spacetime=False):
         super().__init__()
         pt, ph, pw = patch
         self.patch_size = tuple(patch)
@@ -528,7 +540,8 @@ class BaseDenoiser(nn.Module):
             self.frame_mix = nn.Sequential(nn.Linear(2 * e, e), nn.SiLU(), nn.Linear(e, e))
             nn.init.zeros_(self.frame_mix[2].weight)
             nn.init.zeros_(self.frame_mix[2].bias)
-        self.blocks = nn.ModuleList([DenoiserBlock(d, heads, e, mlp, self.grid if joint else None)
+        self.blocks = nn.ModuleList([DenoiserBlock(d, heads, e, mlp, self.grid if joint else None,
+                                                   self.grid if spacetime else None)
                                      for _ in range(depth)])
         self.norm_out = PlainLayerNorm(d)
         self.mod_out = nn.Linear(e, 2 * d)
