@@ -1,8 +1,13 @@
 package dev.vimi.encoder.mllm;
 
 import dev.vimi.backend.support.DjlOffline;
-import dev.vimi.encoder.mllm.EncoderSettings.Fusion;
-import dev.vimi.encoder.mllm.EncoderSettings.Truncation;
+import dev.vimi.encoder.mllm.internal.EncoderSettings;
+import dev.vimi.encoder.mllm.internal.EncoderSettings.Fusion;
+import dev.vimi.encoder.mllm.internal.EncoderSettings.Truncation;
+import dev.vimi.encoder.mllm.internal.EncodingCache;
+import dev.vimi.encoder.mllm.internal.Graph;
+import dev.vimi.encoder.mllm.internal.ImagePreprocessor;
+import dev.vimi.encoder.mllm.internal.PromptTokenizer;
 import dev.vimi.image.ImageLoader;
 import dev.vimi.spi.BackendException;
 import dev.vimi.spi.ConditionEncoder;
