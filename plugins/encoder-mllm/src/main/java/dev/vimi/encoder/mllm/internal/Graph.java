@@ -62,6 +62,22 @@ public final class Graph implements AutoCloseable {
     public static Input of(long[] v, long... shape) {
       return new Input(v, shape);
     }
+
+    /** An attention mask of {@code n} ones, {@code [1, n]}. */
+    public static Input mask(int n) {
+      long[] a = new long[n];
+      Arrays.fill(a, 1);
+      return new Input(a, 1, n);
+    }
+
+    /** Position ids {@code 0 .. n-1}, {@code [1, n]}. */
+    public static Input positions(int n) {
+      long[] a = new long[n];
+      for (int i = 0; i < n; i++) {
+        a[i] = i;
+      }
+      return new Input(a, 1, n);
+    }
   }
 
   /** One output tensor. */
@@ -69,6 +85,39 @@ public final class Graph implements AutoCloseable {
     /** The size of dimension {@code i}; negative {@code i} counts from the end. */
     public int dim(int i) {
       return (int) shape[i < 0 ? shape.length + i : i];
+    }
+
+    /**
+     * The values as the token states of one sequence, after checking that the shape is {@code [1, n,
+     * dim]}; {@code what} names the graph in the error.
+     *
+     * @throws BackendException if the shape is another
+     */
+    public float[] tokenStates(int n, int dim, String what) {
+      if (shape.length != 3 || shape[0] != 1 || shape[1] != n || shape[2] != dim) {
+        throw new BackendException(
+            "the " + what + " returned shape " + Graph.shape(shape) + " but [1, " + n + ", " + dim + "] is expected");
+      }
+      return values;
+    }
+  }
+
+  /** A shape as {@code [1, 16, 64]}, for messages. */
+  public static String shape(long[] shape) {
+    return Arrays.toString(shape);
+  }
+
+  /**
+   * Refuses graphs whose token widths do not fit together: {@code what} returns {@code got}-wide
+   * tokens where {@code against} are {@code expected} wide.
+   *
+   * @throws ConfigurationException if {@code got != expected}
+   */
+  public static void checkWidth(String owner, String what, int got, String against, int expected) {
+    if (got != expected) {
+      throw new ConfigurationException(
+          owner + ": the " + what + " returns " + got + "-wide tokens but the " + against + " are " + expected
+              + " wide; the graphs do not belong together (re-export them from one model)");
     }
   }
 
