@@ -11,6 +11,8 @@ module dev.vimi.encoder.mllm {
   requires ai.djl.onnxruntime_engine;
   requires com.microsoft.onnxruntime;
 
+  // the API: the provider, the encoder's own entry points, TokenLayout; the implementation
+  // (dev.vimi.encoder.mllm.internal) stays private to this module
   exports dev.vimi.encoder.mllm;
 
   provides dev.vimi.spi.ConditionEncoderProvider with

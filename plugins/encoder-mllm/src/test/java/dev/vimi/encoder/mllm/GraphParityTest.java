@@ -2,7 +2,9 @@ package dev.vimi.encoder.mllm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vimi.encoder.mllm.EncoderSettings.EngineKind;
+import dev.vimi.encoder.mllm.internal.EncoderSettings.EngineKind;
+import dev.vimi.encoder.mllm.internal.Graph;
+import dev.vimi.encoder.mllm.internal.ModelResource;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

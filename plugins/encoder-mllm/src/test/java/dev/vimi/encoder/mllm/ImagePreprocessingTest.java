@@ -3,6 +3,8 @@ package dev.vimi.encoder.mllm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vimi.encoder.mllm.internal.EncoderSettings;
+import dev.vimi.encoder.mllm.internal.ImagePreprocessor;
 import dev.vimi.image.ImageLoader;
 import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.InvalidInputException;

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.vimi.encoder.mllm.EncoderSettings.EngineKind;
+import dev.vimi.encoder.mllm.internal.EncoderSettings.EngineKind;
+import dev.vimi.encoder.mllm.internal.Graph;
+import dev.vimi.encoder.mllm.internal.ModelResource;
 import dev.vimi.spi.Conditioning;
 import dev.vimi.spi.MultimodalPrompt;
 import dev.vimi.spi.PromptSegment;

@@ -4,7 +4,7 @@ import dev.vimi.backend.support.DjlOffline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.vimi.encoder.mllm.EncoderSettings.EngineKind;
+import dev.vimi.encoder.mllm.internal.EncoderSettings.EngineKind;
 import dev.vimi.spi.Conditioning;
 import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package dev.vimi.encoder.mllm;
+package dev.vimi.encoder.mllm.internal;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
@@ -14,7 +14,7 @@ import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.vimi.encoder.mllm.EncoderSettings.EngineKind;
+import dev.vimi.encoder.mllm.internal.EncoderSettings.EngineKind;
 import dev.vimi.spi.BackendException;
 import dev.vimi.spi.ConfigurationException;
 import java.io.IOException;
@@ -37,7 +37,7 @@ import java.util.TreeSet;
  * predictor and NDManager; the engines' sessions allow concurrent runs. Closing frees the native
  * model; the owner closes it once no run is in flight.
  */
-final class Graph implements AutoCloseable {
+public final class Graph implements AutoCloseable {
 
   /**
    * The inputs a graph role takes.
@@ -47,27 +47,77 @@ final class Graph implements AutoCloseable {
    * @param torchOrder the positional arguments of a TorchScript graph
    * @param output the preferred output name; the first output is taken when no output has it
    */
-  record Signature(List<String> required, List<String> optional, List<String> torchOrder, String output) {
-    static Signature single(String name) {
+  public record Signature(List<String> required, List<String> optional, List<String> torchOrder, String output) {
+    public static Signature single(String name) {
       return new Signature(List.of(name), List.of(), List.of(name), "");
     }
   }
 
   /** One input tensor: {@code float[]} or {@code long[]} values and their shape. */
-  record Input(Object values, long... shape) {
-    static Input of(float[] v, long... shape) {
+  public record Input(Object values, long... shape) {
+    public static Input of(float[] v, long... shape) {
       return new Input(v, shape);
     }
 
-    static Input of(long[] v, long... shape) {
+    public static Input of(long[] v, long... shape) {
       return new Input(v, shape);
+    }
+
+    /** An attention mask of {@code n} ones, {@code [1, n]}. */
+    public static Input mask(int n) {
+      long[] a = new long[n];
+      Arrays.fill(a, 1);
+      return new Input(a, 1, n);
+    }
+
+    /** Position ids {@code 0 .. n-1}, {@code [1, n]}. */
+    public static Input positions(int n) {
+      long[] a = new long[n];
+      for (int i = 0; i < n; i++) {
+        a[i] = i;
+      }
+      return new Input(a, 1, n);
     }
   }
 
   /** One output tensor. */
-  record Output(float[] values, long[] shape) {
-    int dim(int i) {
+  public record Output(float[] values, long[] shape) {
+    /** The size of dimension {@code i}; negative {@code i} counts from the end. */
+    public int dim(int i) {
       return (int) shape[i < 0 ? shape.length + i : i];
+    }
+
+    /**
+     * The values as the token states of one sequence, after checking that the shape is {@code [1, n,
+     * dim]}; {@code what} names the graph in the error.
+     *
+     * @throws BackendException if the shape is another
+     */
+    public float[] tokenStates(int n, int dim, String what) {
+      if (shape.length != 3 || shape[0] != 1 || shape[1] != n || shape[2] != dim) {
+        throw new BackendException(
+            "the " + what + " returned shape " + Graph.shape(shape) + " but [1, " + n + ", " + dim + "] is expected");
+      }
+      return values;
+    }
+  }
+
+  /** A shape as {@code [1, 16, 64]}, for messages. */
+  public static String shape(long[] shape) {
+    return Arrays.toString(shape);
+  }
+
+  /**
+   * Refuses graphs whose token widths do not fit together: {@code what} returns {@code got}-wide
+   * tokens where {@code against} are {@code expected} wide.
+   *
+   * @throws ConfigurationException if {@code got != expected}
+   */
+  public static void checkWidth(String owner, String what, int got, String against, int expected) {
+    if (got != expected) {
+      throw new ConfigurationException(
+          owner + ": the " + what + " returns " + got + "-wide tokens but the " + against + " are " + expected
+              + " wide; the graphs do not belong together (re-export them from one model)");
     }
   }
 
@@ -88,7 +138,7 @@ final class Graph implements AutoCloseable {
   }
 
   /** Loads a graph; a missing engine, an unreadable file or unexpected inputs fail with a message naming the key. */
-  static Graph load(
+  public static Graph load(
       String owner, String role, ModelResource source, EngineKind engine, int threads, boolean spinning, Signature signature) {
     Engine djl = engine(owner, engine);
     Map<String, Object> options = new HashMap<>();
@@ -191,7 +241,7 @@ final class Graph implements AutoCloseable {
    * Runtime the ones the graph does not take are left out, on PyTorch they are passed in {@link
    * Signature#torchOrder()}. Blocks while the engine runs.
    */
-  Output run(Map<String, Input> inputs) {
+  public Output run(Map<String, Input> inputs) {
     List<Map.Entry<String, Input>> feed = new ArrayList<>();
     if (engine == EngineKind.ONNX) {
       if (onnxInputs.size() == 1 && signature.required().size() == 1 && signature.optional().isEmpty()) {

@@ -1,4 +1,4 @@
-package dev.vimi.encoder.mllm;
+package dev.vimi.encoder.mllm.internal;
 
 import dev.vimi.spi.ConfigKeys;
 import dev.vimi.spi.ConfigurationException;
@@ -10,11 +10,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The parsed configuration of an {@link MllmConditionEncoder}. Every key is read as {@code model.<key>}
+ * The parsed configuration of an {@link dev.vimi.encoder.mllm.MllmConditionEncoder}. Every key is read as {@code model.<key>}
  * (how a model bundle's encoder section arrives) and may be overridden by the bare {@code <key>} (how
- * an operator sets it); see {@link MllmEncoderProvider} for the list.
+ * an operator sets it); see {@link dev.vimi.encoder.mllm.MllmEncoderProvider} for the list. Immutable
+ * (the arrays are the encoder's own copies; callers do not modify them).
  */
-record EncoderSettings(
+public record EncoderSettings(
     String owner,
     Fusion fusion,
     EngineKind engine,
@@ -40,7 +41,7 @@ record EncoderSettings(
     boolean textPlaceholders) {
 
   /** How image tokens meet the language model. */
-  enum Fusion {
+  public enum Fusion {
     /** Projected image features replace the placeholder embeddings in the LM's input (ViMi, eq. 3). */
     EARLY,
     /** The LM reads the text only; image tokens are spliced into its output, then a fusion network runs. */
@@ -48,25 +49,29 @@ record EncoderSettings(
   }
 
   /** Which DJL engine runs the graphs. */
-  enum EngineKind {
+  public enum EngineKind {
     ONNX("OnnxRuntime", ".onnx"),
     PYTORCH("PyTorch", ".pt");
 
-    final String djlName;
-    final String extension;
+    /** DJL's name of the engine. */
+    public final String djlName;
+
+    /** The file extension of this engine's graphs. */
+    public final String extension;
 
     EngineKind(String djlName, String extension) {
       this.djlName = djlName;
       this.extension = extension;
     }
 
-    String key() {
+    /** The configuration value that selects this engine. */
+    public String key() {
       return name().toLowerCase(Locale.ROOT);
     }
   }
 
   /** What to do with a prompt longer than the language model or the conditioning length allow. */
-  enum Truncation {
+  public enum Truncation {
     ERROR,
     TRUNCATE
   }
@@ -76,8 +81,8 @@ record EncoderSettings(
 
   static final String MINILM_TOKENIZER = "classpath:all-minilm-l6-v2-q-tokenizer.json";
   static final String MINILM_GRAPH = "classpath:all-minilm-l6-v2-q.onnx";
-  static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
-  static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
+  public static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
+  public static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
 
   /** Keys that name a file and may have an engine-specific variant ({@code vision.pytorch}). */
   static final List<String> RESOURCE_KEYS = List.of("tokenizer", "lm", "embeddings", "vision", "projector", "fusion_net");
@@ -114,7 +119,7 @@ record EncoderSettings(
   }
 
   /** Parses and validates {@code config}; the errors name the key, the value and what is expected. */
-  static EncoderSettings parse(ProviderConfig config) {
+  public static EncoderSettings parse(ProviderConfig config) {
     requireKnownKeys(config);
     Reader r = new Reader(config);
     String preset = r.get("lm_preset").orElse(null);

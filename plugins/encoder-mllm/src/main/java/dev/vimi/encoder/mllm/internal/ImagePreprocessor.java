@@ -1,4 +1,4 @@
-package dev.vimi.encoder.mllm;
+package dev.vimi.encoder.mllm.internal;
 
 import dev.vimi.spi.ImageRef;
 
@@ -22,13 +22,19 @@ import dev.vimi.spi.ImageRef;
  * Only the pixels inside the crop are interpolated, so a large image costs S x S work after decoding.
  * Immutable and thread-safe.
  */
-final class ImagePreprocessor {
+public final class ImagePreprocessor {
   private final int size;
   private final float[] mean;
   private final float[] std;
   private final int[] background;
 
-  ImagePreprocessor(int size, float[] mean, float[] std, int backgroundRgb) {
+  /**
+   * @param size S, the side of the square the vision tower takes
+   * @param mean per-channel mean (R, G, B) on the [0, 1] scale; copied
+   * @param std per-channel standard deviation; copied
+   * @param backgroundRgb colour that transparent pixels are composited over, {@code 0xRRGGBB}
+   */
+  public ImagePreprocessor(int size, float[] mean, float[] std, int backgroundRgb) {
     this.size = size;
     this.mean = mean.clone();
     this.std = std.clone();
@@ -36,7 +42,7 @@ final class ImagePreprocessor {
   }
 
   /** The normalised {@code [3, S, S]} tensor, row-major. */
-  float[] apply(ImageRef.OfPixels px) {
+  public float[] apply(ImageRef.OfPixels px) {
     int w = px.width();
     int h = px.height();
     int[] argb = px.argb();

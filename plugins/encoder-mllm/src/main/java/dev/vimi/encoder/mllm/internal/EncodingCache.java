@@ -1,4 +1,4 @@
-package dev.vimi.encoder.mllm;
+package dev.vimi.encoder.mllm.internal;
 
 import dev.vimi.spi.Conditioning;
 import java.util.LinkedHashMap;
@@ -9,13 +9,14 @@ import java.util.Map;
  * immutable, so a cached one is handed to every caller that asks for the same content. Thread-safe
  * (one monitor; the work under it is a map operation). A capacity of 0 disables caching.
  */
-final class EncodingCache {
+public final class EncodingCache {
   private final int capacity;
   private final LinkedHashMap<String, Conditioning> map;
   private long hits;
   private long misses;
 
-  EncodingCache(int capacity) {
+  /** @param capacity conditionings kept; 0 disables caching */
+  public EncodingCache(int capacity) {
     this.capacity = capacity;
     this.map =
         new LinkedHashMap<>(16, 0.75f, true) {
@@ -26,7 +27,8 @@ final class EncodingCache {
         };
   }
 
-  synchronized Conditioning get(String key) {
+  /** The cached conditioning for {@code key}, or null; counts a hit or a miss. */
+  public synchronized Conditioning get(String key) {
     Conditioning c = capacity == 0 ? null : map.get(key);
     if (c == null) {
       misses++;
@@ -36,25 +38,30 @@ final class EncodingCache {
     return c;
   }
 
-  synchronized void put(String key, Conditioning value) {
+  /** Caches {@code value} under {@code key}, evicting the least recently used entry beyond the capacity. */
+  public synchronized void put(String key, Conditioning value) {
     if (capacity > 0) {
       map.put(key, value);
     }
   }
 
-  synchronized int size() {
+  /** Number of cached conditionings. */
+  public synchronized int size() {
     return map.size();
   }
 
-  synchronized long hits() {
+  /** Number of lookups that found a conditioning. */
+  public synchronized long hits() {
     return hits;
   }
 
-  synchronized long misses() {
+  /** Number of lookups that found none. */
+  public synchronized long misses() {
     return misses;
   }
 
-  synchronized void clear() {
+  /** Drops every cached conditioning. */
+  public synchronized void clear() {
     map.clear();
   }
 }

@@ -1,4 +1,4 @@
-package dev.vimi.encoder.mllm;
+package dev.vimi.encoder.mllm.internal;
 
 import dev.vimi.spi.ConfigurationException;
 import java.io.IOException;
@@ -12,7 +12,7 @@ import java.util.Optional;
  * Where a model file comes from: a file (absolute, or relative to {@code model.dir}) or a resource on
  * the class path ({@code classpath:name}), such as the MiniLM graph inside its Maven artifact.
  */
-sealed interface ModelResource {
+public sealed interface ModelResource {
 
   /** The configuration key this resource was given under, for error messages. */
   String key();

@@ -1,7 +1,8 @@
-package dev.vimi.encoder.mllm;
+package dev.vimi.encoder.mllm.internal;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.vimi.encoder.mllm.TokenLayout;
 import dev.vimi.spi.ConfigurationException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * own policy with its own error messages. Thread-safe (calls into the native tokenizer are
  * serialised; they take microseconds). Closing frees the native tokenizer.
  */
-final class PromptTokenizer implements AutoCloseable {
+public final class PromptTokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
   private final String source;
   private final List<TokenLayout.Text> prefix;
@@ -57,7 +58,7 @@ final class PromptTokenizer implements AutoCloseable {
   }
 
   /** Loads a tokenizer.json; a file that does not parse is a {@link ConfigurationException} saying so. */
-  static PromptTokenizer load(String owner, ModelResource resource) {
+  public static PromptTokenizer load(String owner, ModelResource resource) {
     Map<String, String> options = Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false");
     HuggingFaceTokenizer t;
     try (InputStream in = resource.open()) {
@@ -84,17 +85,17 @@ final class PromptTokenizer implements AutoCloseable {
   }
 
   /** Special tokens the post-processor puts before a sequence (e.g. {@code [CLS]}). */
-  List<TokenLayout.Text> prefix() {
+  public List<TokenLayout.Text> prefix() {
     return prefix;
   }
 
   /** Special tokens the post-processor puts after a sequence (e.g. {@code [SEP]}). */
-  List<TokenLayout.Text> suffix() {
+  public List<TokenLayout.Text> suffix() {
     return suffix;
   }
 
   /** The tokens of one text segment, without special tokens. */
-  List<TokenLayout.Text> tokenize(String text) {
+  public List<TokenLayout.Text> tokenize(String text) {
     Encoding e;
     lock.lock();
     try {
@@ -111,7 +112,8 @@ final class PromptTokenizer implements AutoCloseable {
     return out;
   }
 
-  String source() {
+  /** Where the tokenizer was loaded from, for messages. */
+  public String source() {
     return source;
   }
 
