@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Retrievers broken on purpose, each in one way a plugin author could get wrong. Each wraps the
@@ -141,6 +142,9 @@ final class BrokenRetrievers {
     public List<RetrievedItem> retrieve(RetrievalQuery q) {
       scratch.clear();
       scratch.addAll(delegate.retrieve(new RetrievalQuery(q.text(), RetrievalQuery.MAX_K, q.excludeIds())));
+      // the window between filling the shared list and reading it back, held open so that the race shows on
+      // a loaded machine or a single core too: parked here, this thread lets the others clear and refill it
+      LockSupport.parkNanos(200_000);
       return List.copyOf(scratch.subList(0, Math.min(q.k(), scratch.size())));
     }
   }
