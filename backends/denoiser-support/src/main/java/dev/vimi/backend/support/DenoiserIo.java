@@ -198,20 +198,6 @@ public final class DenoiserIo {
   }
 
   /**
-   * Copies a network output into a tensor after checking that it has the input's shape and only
-   * finite values.
-   *
-   * @param raw the output's bytes in native order, float32 or (if {@code half}) float16
-   * @param who names the backend, stage and graph for messages
-   * @param checkFinite whether NaN and infinite values are an error
-   */
-  public static Tensor output(ByteBuffer raw, long[] shape, boolean half, int[] expected, String who, boolean checkFinite) {
-    FloatBuffer dst = Tensor.allocate(size(expected));
-    outputInto(raw, shape, half, expected, dst, who, checkFinite);
-    return Tensor.wrap(dst, expected);
-  }
-
-  /**
    * Copies a network output into {@code dst} at indices {@code [0, n)} (position and limit unchanged)
    * after checking that it has the input's shape, then that it holds only finite values.
    *
