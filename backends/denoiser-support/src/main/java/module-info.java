@@ -1,6 +1,8 @@
 /**
- * Shared internals of vimi's graph-running denoiser backends (ONNX Runtime, PyTorch): input checks and
- * binding by role, fp16 conversion, output shape and finiteness checks, and the DJL offline switch.
+ * Shared internals of vimi's graph-running denoiser backends (ONNX Runtime, PyTorch): the graph-denoiser
+ * base ({@code GraphDenoiser}: locking, lifecycle, input checks, batch splitting, the output buffer, graph
+ * lookup and the GPU fallback rule), the device keys every backend reads, input binding by role and
+ * encoding, checks of a graph's declared signature and of its output, and the DJL offline switch.
  * Exported only to the backends and to the mllm encoder, which shares the one DJL offline rule.
  */
 module dev.vimi.backend.support {

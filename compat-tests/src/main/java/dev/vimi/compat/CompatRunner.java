@@ -6,17 +6,19 @@ import dev.vimi.spi.ImageTextPair;
 import dev.vimi.spi.MemoryWriter;
 import dev.vimi.spi.NamedProvider;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.ProviderLookup;
 import dev.vimi.spi.Retriever;
 import dev.vimi.spi.RetrieverProvider;
 import dev.vimi.spi.TaskProvider;
 import dev.vimi.spi.VideoWriterProvider;
+import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.ServiceLoader;
 
 /**
  * Finds every provider on the module path (or class path) and runs its contract checks, printing one
@@ -148,18 +150,24 @@ public final class CompatRunner {
     return reports;
   }
 
+  /**
+   * The providers of {@code type}, found as vimi-api's registry finds them ({@link ProviderLookup}; this
+   * module cannot depend on vimi-api): in this module's layer on the module path, through the loader on
+   * the class path. Sorted by name.
+   */
   private <P extends NamedProvider> List<P> load(Class<P> type) {
-    List<P> out = new ArrayList<>();
-    ServiceLoader<P> sl =
-        CompatRunner.class.getModule().isNamed() ? ServiceLoader.load(CompatRunner.class.getModule().getLayer(), type) : ServiceLoader.load(type, loader);
-    sl.forEach(out::add);
-    out.sort((a, b) -> a.name().compareTo(b.name()));
+    Module self = CompatRunner.class.getModule();
+    List<P> out =
+        new ArrayList<>(self.isNamed() ? ProviderLookup.load(type, self.getLayer()) : ProviderLookup.load(type, loader));
+    out.sort(Comparator.comparing(NamedProvider::name));
     return out;
   }
 
+  /** The jar (or class folder) a provider came from, by file name, for the report's last column. */
   private static String source(NamedProvider p) {
-    var cs = p.getClass().getProtectionDomain().getCodeSource();
-    return cs == null || cs.getLocation() == null ? p.getClass().getName() : Path.of(cs.getLocation().getPath()).getFileName().toString();
+    String where = ProviderLookup.source(p);
+    String name = where.substring(where.lastIndexOf(File.separatorChar) + 1);
+    return name.isEmpty() ? where : name;
   }
 
   private static Report skip(String kind, NamedProvider p, String why) {

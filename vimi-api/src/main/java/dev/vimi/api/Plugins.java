@@ -3,13 +3,14 @@ package dev.vimi.api;
 import dev.vimi.spi.ConditionEncoderProvider;
 import dev.vimi.spi.DenoiserProvider;
 import dev.vimi.spi.NamedProvider;
+import dev.vimi.spi.ProviderLookup;
 import dev.vimi.spi.RetrieverProvider;
 import dev.vimi.spi.TaskProvider;
 import dev.vimi.spi.VideoWriterProvider;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.ServiceLoader;
 import java.util.function.Function;
 
 /**
@@ -41,19 +42,19 @@ public final class Plugins {
    * context class loader).
    */
   public static Plugins discover() {
-    return new Plugins(type -> collect(ServiceLoader.load(type)));
+    return new Plugins(type -> ProviderLookup.load(type.asSubclass(NamedProvider.class)));
   }
 
   /** The providers visible through {@code classLoader}. */
   public static Plugins of(ClassLoader classLoader) {
     Objects.requireNonNull(classLoader, "classLoader");
-    return new Plugins(type -> collect(ServiceLoader.load(type, classLoader)));
+    return new Plugins(type -> ProviderLookup.load(type.asSubclass(NamedProvider.class), classLoader));
   }
 
   /** The providers in {@code layer} and its parents, for hosts that load plugins into their own layer. */
   public static Plugins of(ModuleLayer layer) {
     Objects.requireNonNull(layer, "layer");
-    return new Plugins(type -> collect(ServiceLoader.load(layer, type)));
+    return new Plugins(type -> ProviderLookup.load(type.asSubclass(NamedProvider.class), layer));
   }
 
   /**
@@ -71,12 +72,6 @@ public final class Plugins {
       }
       return all;
     });
-  }
-
-  private static List<Object> collect(ServiceLoader<?> sl) {
-    List<Object> out = new ArrayList<>();
-    sl.forEach(out::add);
-    return out;
   }
 
   @SuppressWarnings("unchecked")
@@ -102,6 +97,18 @@ public final class Plugins {
 
   public ProviderRegistry<VideoWriterProvider> videoWriters() {
     return writers.get();
+  }
+
+  /**
+   * The video writer for {@code target}, chosen by its extension as vimi-video-io's {@code VideoWriters}
+   * chooses (see {@link ProviderLookup#videoWriterFor}): {@code .mp4} to the writer that claims it, a path
+   * without extension (or an existing folder) to a folder writer; the highest priority wins.
+   *
+   * @throws dev.vimi.spi.InvalidInputException if no writer takes the target; the message lists the
+   *     extensions the present writers take
+   */
+  public VideoWriterProvider videoWriterFor(Path target) {
+    return ProviderLookup.videoWriterFor(target, videoWriters().all());
   }
 
   /** A value computed once, on first use; safe for concurrent callers. */

@@ -1,6 +1,7 @@
 package dev.vimi.api;
 
 import dev.vimi.spi.ConfigurationException;
+import dev.vimi.spi.ProviderLookup;
 import java.io.Serial;
 import java.util.List;
 
@@ -15,15 +16,7 @@ public final class ProviderNotFoundException extends ConfigurationException {
   private final List<String> available;
 
   public ProviderNotFoundException(String kind, String requested, List<String> available) {
-    super(
-        "No "
-            + kind
-            + " provider named '"
-            + requested
-            + "'. Available: "
-            + available
-            + ". If the provider you want is not listed, add its jar to the module path (or class path); if it"
-            + " is listed under another name, use that name.");
+    super(ProviderLookup.notFoundMessage(kind, requested, available));
     this.kind = kind;
     this.requested = requested;
     this.available = List.copyOf(available);

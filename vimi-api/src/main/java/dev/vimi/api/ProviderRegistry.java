@@ -2,14 +2,12 @@ package dev.vimi.api;
 
 import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.NamedProvider;
-import java.nio.file.Path;
+import dev.vimi.spi.ProviderLookup;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * The providers of one SPI, indexed by name. Built from the providers a {@link java.util.ServiceLoader}
  * found; names are validated ({@value #NAME_PATTERN}). When several providers answer to one name, the
  * one with the highest {@link NamedProvider#priority()} wins (logged); two with the same priority are
- * an error at lookup that names the jars both came from.
+ * an error at lookup that names the jars both came from. The rule and its messages are {@link
+ * ProviderLookup}'s, which the modules that cannot depend on vimi-api (plugins, the compat runner) use
+ * directly.
  *
  * <p>Immutable and thread-safe.
  *
@@ -25,13 +25,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProviderRegistry<P extends NamedProvider> {
   /** What a provider name must look like. */
-  public static final String NAME_PATTERN = "[a-z][a-z0-9]*(-[a-z0-9]+)*";
+  public static final String NAME_PATTERN = ProviderLookup.NAME_PATTERN;
 
-  private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
   private static final Logger LOG = LoggerFactory.getLogger(ProviderRegistry.class);
 
   private final String kind;
   private final Map<String, List<P>> byName;
+  private final List<P> all;
 
   /**
    * @param kind the kind of provider for messages, e.g. {@code "denoiser"}
@@ -40,17 +40,20 @@ public final class ProviderRegistry<P extends NamedProvider> {
   public ProviderRegistry(String kind, Iterable<? extends P> providers) {
     this.kind = kind;
     Map<String, List<P>> map = new TreeMap<>();
+    List<P> found = new ArrayList<>();
     for (P p : providers) {
-      String name = p.name();
-      if (name == null || !NAME.matcher(name).matches()) {
-        throw new ConfigurationException(
-            "The " + kind + " provider " + p.getClass().getName() + " from " + source(p) + " has the invalid name '"
-                + name + "'; names must match " + NAME_PATTERN + " (lower-case ASCII letters and digits, single dashes)");
-      }
-      map.computeIfAbsent(name, k -> new ArrayList<>()).add(p);
+      ProviderLookup.checkName(kind, p);
+      map.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(p);
+      found.add(p);
     }
     map.replaceAll((k, v) -> List.copyOf(v));
     this.byName = Collections.unmodifiableMap(map);
+    this.all = List.copyOf(found);
+  }
+
+  /** Every provider found, in discovery order (several may share a name). */
+  List<P> all() {
+    return all;
   }
 
   /** The kind of provider, e.g. {@code "retriever"}. */
@@ -81,23 +84,11 @@ public final class ProviderRegistry<P extends NamedProvider> {
     if (candidates.size() == 1) {
       return candidates.get(0);
     }
-    List<P> sorted = new ArrayList<>(candidates);
-    sorted.sort(Comparator.comparingInt((P p) -> p.priority()).reversed());
-    if (sorted.get(0).priority() == sorted.get(1).priority()) {
-      StringBuilder sb = new StringBuilder();
-      for (P p : sorted) {
-        if (p.priority() == sorted.get(0).priority()) {
-          sb.append("\n  ").append(p.getClass().getName()).append(" from ").append(source(p));
-        }
-      }
-      throw new ConfigurationException(
-          "Several " + kind + " providers answer to the name '" + name + "' with the same priority "
-              + sorted.get(0).priority() + ":" + sb + "\nRemove one of these jars, or give one a higher priority().");
-    }
+    P chosen = ProviderLookup.choose(kind, candidates, p -> true, "the name '" + name + "'").orElseThrow();
     LOG.info(
         "{} provider '{}': using {} (priority {}) over {} other(s)",
-        kind, name, sorted.get(0).getClass().getName(), sorted.get(0).priority(), sorted.size() - 1);
-    return sorted.get(0);
+        kind, name, chosen.getClass().getName(), chosen.priority(), candidates.size() - 1);
+    return chosen;
   }
 
   /**
@@ -131,17 +122,9 @@ public final class ProviderRegistry<P extends NamedProvider> {
     return chosen;
   }
 
-  /** Where a provider's class came from: its jar or class folder, or "unknown location". */
+  /** Where a provider's class came from: its jar or class folder, its module, or "unknown location". */
   public static String source(Object provider) {
-    var cs = provider.getClass().getProtectionDomain().getCodeSource();
-    if (cs == null || cs.getLocation() == null) {
-      return provider.getClass().getModule().isNamed() ? "module " + provider.getClass().getModule().getName() : "unknown location";
-    }
-    try {
-      return Path.of(cs.getLocation().toURI()).toString();
-    } catch (Exception e) {
-      return cs.getLocation().toString();
-    }
+    return ProviderLookup.source(provider);
   }
 
   @Override

@@ -122,14 +122,65 @@ public final class DenoiserIo {
     return new Values(FloatBuffer.wrap(v), new long[] {v.length});
   }
 
-  /** The values as IEEE half floats (round to nearest even) in a direct native-order byte buffer. */
-  public static ByteBuffer toHalf(FloatBuffer src) {
-    int n = src.remaining();
-    ByteBuffer out = ByteBuffer.allocateDirect(2 * n).order(ByteOrder.nativeOrder());
-    ShortBuffer s = out.asShortBuffer();
-    for (int i = 0; i < n; i++) {
-      s.put(i, Float.floatToFloat16(src.get(src.position() + i)));
+  /** How an input's values are encoded for a graph, and the bytes of one element. */
+  public enum Element {
+    F32(4),
+    F16(2),
+    I64(8),
+    I32(4),
+    BOOL(1);
+
+    /** Bytes per element. */
+    public final int bytes;
+
+    Element(int bytes) {
+      this.bytes = bytes;
     }
+  }
+
+  /**
+   * Writes the remaining values of {@code src} (not moved) into {@code dst} from index 0, as {@code
+   * element}: float32, IEEE half floats (round to nearest even), 64- or 32-bit integers (rounded), or
+   * bools (one byte, 1 for non-zero).
+   *
+   * @param dst native byte order, at least {@code src.remaining() * element.bytes} bytes; its position is not used
+   */
+  public static void encode(FloatBuffer src, Element element, ByteBuffer dst) {
+    int n = src.remaining();
+    int at = src.position();
+    switch (element) {
+      case F32 -> {
+        for (int i = 0; i < n; i++) {
+          dst.putFloat(4 * i, src.get(at + i));
+        }
+      }
+      case F16 -> {
+        for (int i = 0; i < n; i++) {
+          dst.putShort(2 * i, Float.floatToFloat16(src.get(at + i)));
+        }
+      }
+      case I64 -> {
+        for (int i = 0; i < n; i++) {
+          dst.putLong(8 * i, Math.round(src.get(at + i)));
+        }
+      }
+      case I32 -> {
+        for (int i = 0; i < n; i++) {
+          dst.putInt(4 * i, Math.round(src.get(at + i)));
+        }
+      }
+      case BOOL -> {
+        for (int i = 0; i < n; i++) {
+          dst.put(i, (byte) (src.get(at + i) != 0f ? 1 : 0));
+        }
+      }
+    }
+  }
+
+  /** The values as IEEE half floats (round to nearest even) in a new direct native-order byte buffer. */
+  public static ByteBuffer toHalf(FloatBuffer src) {
+    ByteBuffer out = ByteBuffer.allocateDirect(2 * src.remaining()).order(ByteOrder.nativeOrder());
+    encode(src, Element.F16, out);
     return out;
   }
 
@@ -144,20 +195,6 @@ public final class DenoiserIo {
       case SIGMA, C_NOISE, FPS -> new long[] {-1};
       case RESOLUTION -> new long[] {-1, 2};
     };
-  }
-
-  /**
-   * Copies a network output into a tensor after checking that it has the input's shape and only
-   * finite values.
-   *
-   * @param raw the output's bytes in native order, float32 or (if {@code half}) float16
-   * @param who names the backend, stage and graph for messages
-   * @param checkFinite whether NaN and infinite values are an error
-   */
-  public static Tensor output(ByteBuffer raw, long[] shape, boolean half, int[] expected, String who, boolean checkFinite) {
-    FloatBuffer dst = Tensor.allocate(size(expected));
-    outputInto(raw, shape, half, expected, dst, who, checkFinite);
-    return Tensor.wrap(dst, expected);
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.vimi.backend.onnx;
 
-import dev.vimi.backend.support.DenoiserIo;
 import ai.djl.engine.Engine;
 import ai.djl.util.cuda.CudaUtils;
 import ai.onnxruntime.NodeInfo;
@@ -11,30 +10,28 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.vimi.backend.support.DenoiserIo;
+import dev.vimi.backend.support.DenoiserIo.Element;
+import dev.vimi.backend.support.GraphDenoiser;
+import dev.vimi.backend.support.GraphSignature;
 import dev.vimi.spi.BackendException;
 import dev.vimi.spi.ConfigurationException;
-import dev.vimi.spi.Denoiser;
 import dev.vimi.spi.DenoiserInput;
 import dev.vimi.spi.DenoiserSpec;
 import dev.vimi.spi.GraphInput;
 import dev.vimi.spi.GraphSpec;
 import dev.vimi.spi.InputRole;
-import dev.vimi.spi.Tensor;
 import dev.vimi.spi.VimiException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * without a copy, the small per-element inputs from scratch buffers that calls reuse, and on graphs
  * whose output shape is static after the batch axis the network writes its output straight into the
  * caller's buffer (a pinned output: the returned tensor's for {@link #evaluate}, the caller's own for
- * {@link #evaluateInto}), so no output is copied either.
+ * {@link #evaluateInto}), so no output is copied either. Locking, lifecycle, input checks and batch
+ * splitting are {@link GraphDenoiser}'s.
  *
  * <p>Inputs are bound by name: each input the manifest lists gets the values of its role, whatever
  * the order of the graph's inputs. When it opens, the denoiser checks the graph against the manifest:
@@ -61,25 +59,31 @@ import org.slf4j.LoggerFactory;
  * the input is read during the call and not retained; the denoiser owns the session and releases it
  * in {@link #close()}.
  */
-public final class OnnxDenoiser implements Denoiser {
+public final class OnnxDenoiser extends GraphDenoiser {
   private static final Logger LOG = LoggerFactory.getLogger(OnnxDenoiser.class);
   private static final String ENGINE = "OnnxRuntime";
 
-  /** How an input's values are encoded for the graph. */
-  enum Element {
-    F32(OnnxJavaType.FLOAT, 4),
-    F16(OnnxJavaType.FLOAT16, 2),
-    I64(OnnxJavaType.INT64, 8),
-    I32(OnnxJavaType.INT32, 4),
-    BOOL(OnnxJavaType.BOOL, 1);
+  /** The ONNX Runtime type of an element encoding. */
+  private static OnnxJavaType ort(Element e) {
+    return switch (e) {
+      case F32 -> OnnxJavaType.FLOAT;
+      case F16 -> OnnxJavaType.FLOAT16;
+      case I64 -> OnnxJavaType.INT64;
+      case I32 -> OnnxJavaType.INT32;
+      case BOOL -> OnnxJavaType.BOOL;
+    };
+  }
 
-    final OnnxJavaType ort;
-    final int bytes;
-
-    Element(OnnxJavaType ort, int bytes) {
-      this.ort = ort;
-      this.bytes = bytes;
-    }
+  /** The element encoding of an ONNX Runtime type, or null if vimi has none. */
+  private static Element element(OnnxJavaType t) {
+    return switch (t) {
+      case FLOAT -> Element.F32;
+      case FLOAT16 -> Element.F16;
+      case INT64 -> Element.I64;
+      case INT32 -> Element.I32;
+      case BOOL -> Element.BOOL;
+      default -> null;
+    };
   }
 
   private record Binding(String name, InputRole role, Element element) {
@@ -125,22 +129,14 @@ public final class OnnxDenoiser implements Denoiser {
     }
   }
 
-  private final DenoiserSpec spec;
-  private final GraphSpec graph;
-  private final String who;
-  private final String device;
   private final OrtEnvironment env;
   private final OrtSession session;
   private final Binding[] bindings;
   private final Set<String> outputs;
   private final boolean half;
   private final boolean pinOutput;
-  private final boolean needsLowRes;
-  private final int maxBatch;
   private final int scratchBytesPerRow;
   private final ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private boolean closed;
 
   private OnnxDenoiser(
       DenoiserSpec spec,
@@ -152,18 +148,13 @@ public final class OnnxDenoiser implements Denoiser {
       List<Binding> bindings,
       boolean pinOutput,
       int maxBatch) {
-    this.spec = spec;
-    this.graph = graph;
-    this.who = who;
-    this.device = device;
+    super(spec, graph, who, device, maxBatch);
     this.env = env;
     this.session = session;
     this.bindings = bindings.toArray(Binding[]::new);
     this.outputs = Set.of(graph.output());
     this.half = graph.precision().equals("fp16");
     this.pinOutput = pinOutput;
-    this.needsLowRes = graph.inputs().stream().anyMatch(i -> i.role() == InputRole.LOW_RES_VIDEO);
-    this.maxBatch = maxBatch;
     int perRow = half ? 2 * spec.channels() * spec.frames() * spec.height() * spec.width() : 0;
     for (Binding b : this.bindings) {
       if (!b.zeroCopy()) {
@@ -184,7 +175,7 @@ public final class OnnxDenoiser implements Denoiser {
   }
 
   static OnnxDenoiser open(DenoiserSpec spec, GraphSpec graph, OnnxOptions options, String owner) {
-    String who = owner + ", graph " + graph.file().getFileName();
+    String who = who(owner, graph);
     try {
       // started for its side effect: it creates the process's ONNX Runtime environment with DJL's settings
       Engine.getEngine(ENGINE);
@@ -219,13 +210,16 @@ public final class OnnxDenoiser implements Denoiser {
     try {
       List<Binding> bindings = inspect(session, spec, graph, who);
       boolean pinOutput = staticAfterBatch(session, graph, who);
-      int maxBatch = graph.dynamicBatch() ? effective.maxBatch() : 1;
-      String label = effective.gpu() ? effective.device() + " (" + effective.accelerator().name().toLowerCase() + ")" : "cpu";
+      String label =
+          effective.gpu()
+              ? effective.placement().device() + " (" + effective.accelerator().name().toLowerCase() + ")"
+              : "cpu";
+      OnnxDenoiser d = new OnnxDenoiser(spec, graph, who, label, env, session, bindings, pinOutput, effective.maxBatch());
       LOG.info(
           "{}: ONNX Runtime session on {}, {}, max batch {}, intra-op threads {}, output {}",
-          who, label, graph.precision(), maxBatch, effective.threads() == 0 ? "default" : effective.threads(),
+          who, label, graph.precision(), d.maxBatch(), effective.threads() == 0 ? "default" : effective.threads(),
           pinOutput ? "pinned" : "copied (its shape is not static)");
-      return new OnnxDenoiser(spec, graph, who, label, env, session, bindings, pinOutput, maxBatch);
+      return d;
     } catch (RuntimeException e) {
       try {
         session.close();
@@ -244,13 +238,8 @@ public final class OnnxDenoiser implements Denoiser {
    */
   private static boolean staticAfterBatch(OrtSession session, GraphSpec graph, String who) {
     try {
-      long[] shape = ((TensorInfo) session.getOutputInfo().get(graph.output()).getInfo()).getShape();
-      for (int d = 1; d < shape.length; d++) {
-        if (shape[d] <= 0) {
-          return false;
-        }
-      }
-      return true;
+      return GraphSignature.staticAfterBatch(
+          ((TensorInfo) session.getOutputInfo().get(graph.output()).getInfo()).getShape());
     } catch (OrtException e) {
       throw new BackendException(who + ": cannot read the graph's outputs: " + e.getMessage(), e);
     }
@@ -267,23 +256,12 @@ public final class OnnxDenoiser implements Denoiser {
           + (needed == OrtProvider.TENSOR_RT ? ", with TensorRT's libraries on the library path" : "")
           + ", on a machine with an NVIDIA GPU and CUDA";
     }
-    int gpus = CudaUtils.getGpuCount();
-    if (o.cudaIndex() >= gpus) {
-      return "this machine has " + gpus + " CUDA device" + (gpus == 1 ? "" : "s") + " visible"
-          + (gpus == 0 ? " (no driver or CUDA runtime found, or CUDA_VISIBLE_DEVICES hides them)" : "")
-          + "; use device=cuda:0" + (gpus > 1 ? " to cuda:" + (gpus - 1) : "");
-    }
-    return null;
+    return missingCudaDevice(o.cudaIndex(), CudaUtils.getGpuCount(), "no driver or CUDA runtime found");
   }
 
   private static OnnxOptions fallBack(OnnxOptions o, String who, String why) {
-    String asked = o.device() + (o.accelerator() == OnnxOptions.Accelerator.TENSORRT ? " with TensorRT" : "");
-    if (!o.fallbackToCpu()) {
-      throw new ConfigurationException(
-          who + ": device " + asked + " was asked for but cannot be used: " + why + ". Or set fallback=cpu to run on "
-              + "the CPU instead (with a warning).");
-    }
-    LOG.warn("{}: device {} was asked for but cannot be used: {}. Running on the CPU because fallback=cpu.", who, asked, why);
+    String asked = o.placement().device() + (o.accelerator() == OnnxOptions.Accelerator.TENSORRT ? " with TensorRT" : "");
+    refuseOrFallBack(LOG, who, asked, o.placement().fallbackToCpu(), why);
     return o.onCpu();
   }
 
@@ -322,28 +300,14 @@ public final class OnnxDenoiser implements Denoiser {
     } catch (OrtException e) {
       throw new BackendException(who + ": cannot read the graph's inputs and outputs: " + e.getMessage(), e);
     }
-    Set<String> declared = new LinkedHashSet<>();
-    for (GraphInput gi : graph.inputs()) {
-      declared.add(gi.name());
-      if (!ins.containsKey(gi.name())) {
-        throw new ConfigurationException(
-            who + ": the manifest lists input '" + gi.name() + "' (role " + role(gi.role()) + ") but the graph has no "
-                + "such input; its inputs are " + ins.keySet() + ". Fix the input names in vimi-model.json");
-      }
-    }
-    for (String name : ins.keySet()) {
-      if (!declared.contains(name)) {
-        throw new ConfigurationException(
-            who + ": the graph takes input '" + name + "' which the manifest does not list; add it to the graph's "
-                + "inputs in vimi-model.json with its role");
-      }
-    }
+    GraphSignature.checkInputNames(graph, ins.keySet(), who);
     List<Binding> bindings = new ArrayList<>();
     for (GraphInput gi : graph.inputs()) {
       TensorInfo info = tensorInfo(ins.get(gi.name()), "input '" + gi.name() + "'", who);
-      Element element = element(gi, info, graph.precision(), who);
-      checkShape("input '" + gi.name() + "' (role " + role(gi.role()) + ")", info.getShape(),
-          DenoiserIo.expectedShape(gi.role(), spec), graph.dynamicBatch(), who);
+      Element element = GraphSignature.element(gi, element(info.type), info.type.toString(), graph.precision(), who);
+      String what = "input '" + gi.name() + "' (role " + GraphSignature.role(gi.role()) + ")";
+      GraphSignature.checkShape(
+          what, info.getShape(), DenoiserIo.expectedShape(gi.role(), spec), graph.dynamicBatch(), who);
       bindings.add(new Binding(gi.name(), gi.role(), element));
     }
     NodeInfo out = outs.get(graph.output());
@@ -359,7 +323,8 @@ public final class OnnxDenoiser implements Denoiser {
           who + ": output '" + graph.output() + "' is " + oi.type + " but precision " + graph.precision()
               + " means " + want + "; fix precision in vimi-model.json or re-export the graph");
     }
-    checkShape("output '" + graph.output() + "'", oi.getShape(), DenoiserIo.expectedShape(InputRole.NOISY_VIDEO, spec),
+    GraphSignature.checkShape(
+        "output '" + graph.output() + "'", oi.getShape(), DenoiserIo.expectedShape(InputRole.NOISY_VIDEO, spec),
         graph.dynamicBatch(), who);
     return bindings;
   }
@@ -371,156 +336,12 @@ public final class OnnxDenoiser implements Denoiser {
     return ti;
   }
 
-  private static Element element(GraphInput gi, TensorInfo info, String precision, String who) {
-    boolean fp16 = precision.equals("fp16");
-    OnnxJavaType t = info.type;
-    if (t == OnnxJavaType.FLOAT && !fp16) {
-      return Element.F32;
-    }
-    if (t == OnnxJavaType.FLOAT16 && fp16) {
-      return Element.F16;
-    }
-    InputRole r = gi.role();
-    boolean integral = r == InputRole.RESOLUTION || r == InputRole.FPS || r == InputRole.CONDITIONING_MASK;
-    if (integral && t == OnnxJavaType.INT64) {
-      return Element.I64;
-    }
-    if (integral && t == OnnxJavaType.INT32) {
-      return Element.I32;
-    }
-    if (r == InputRole.CONDITIONING_MASK && t == OnnxJavaType.BOOL) {
-      return Element.BOOL;
-    }
-    if (t == OnnxJavaType.FLOAT || t == OnnxJavaType.FLOAT16) {
-      throw new ConfigurationException(
-          who + ": input '" + gi.name() + "' is " + t + " in the graph but the manifest says precision " + precision
-              + "; set precision to " + (t == OnnxJavaType.FLOAT16 ? "fp16" : "fp32") + " in vimi-model.json");
-    }
-    throw new ConfigurationException(
-        who + ": input '" + gi.name() + "' (role " + role(r) + ") has element type " + t + ", which vimi cannot feed; "
-            + "it takes " + (fp16 ? "float16" : "float32")
-            + (integral ? ", int64 or int32" : "") + (r == InputRole.CONDITIONING_MASK ? " or bool" : ""));
-  }
-
-  private static void checkShape(String what, long[] shape, long[] expected, boolean dynamicBatch, String who) {
-    if (shape.length != expected.length) {
-      throw new ConfigurationException(
-          who + ": " + what + " has rank " + shape.length + " " + Arrays.toString(shape) + " but vimi feeds rank "
-              + expected.length + " " + describe(expected) + "; check the role and the export");
-    }
-    for (int d = 1; d < shape.length; d++) {
-      if (shape[d] > 0 && shape[d] != expected[d]) {
-        throw new ConfigurationException(
-            who + ": " + what + " has dimension " + d + " = " + shape[d] + " in the graph but the stage declares "
-                + expected[d] + " (the graph takes " + Arrays.toString(shape) + ", the manifest says "
-                + describe(expected) + "); fix the stage's shape in vimi-model.json or re-export the graph");
-      }
-    }
-    long batch = shape[0];
-    if (batch > 1) {
-      throw new ConfigurationException(
-          who + ": " + what + " has a fixed batch of " + batch + "; export the graph with a dynamic batch axis or a "
-              + "batch of 1");
-    }
-    if (dynamicBatch && batch == 1) {
-      throw new ConfigurationException(
-          who + ": the manifest says dynamic_batch true but " + what + " has a fixed batch of 1; export the graph with "
-              + "a dynamic batch axis (dynamic_axes) or set dynamic_batch to false in vimi-model.json");
-    }
-  }
-
-  private static String describe(long[] expected) {
-    StringBuilder sb = new StringBuilder("[B");
-    for (int i = 1; i < expected.length; i++) {
-      sb.append(", ").append(expected[i]);
-    }
-    return sb.append(']').toString();
-  }
-
-  private static String role(InputRole r) {
-    return r.name().toLowerCase(java.util.Locale.ROOT);
-  }
-
-  @Override
-  public DenoiserSpec spec() {
-    return spec;
-  }
-
-  @Override
-  public int maxBatch() {
-    return maxBatch;
-  }
-
-  /** Where the session runs: {@code cpu} or {@code cuda:N (cuda|tensorrt)}. */
-  public String device() {
-    return device;
-  }
-
   /**
-   * {@inheritDoc}
-   *
-   * <p>Batches larger than {@link #maxBatch()} are split into several calls. The output is written by
-   * ONNX Runtime straight into the returned tensor's buffer when the graph's output shape is static.
+   * One call of the graph: inputs bound from the input's buffers or scratch memory, the output
+   * pinned to {@code dst} when its shape is static (else copied into it).
    */
   @Override
-  public Tensor evaluate(DenoiserInput input) {
-    FloatBuffer out = Tensor.allocate(input.x().size());
-    evaluateInto(input, out);
-    return Tensor.wrap(out, input.x().shape());
-  }
-
-  /**
-   * {@inheritDoc}
-   *
-   * <p>When {@code out} is direct and in native byte order (as {@link Tensor#allocate} makes it),
-   * ONNX Runtime writes the output straight into it on graphs whose output shape is static (fp32),
-   * and nothing is copied or allocated for the output; otherwise the output is copied into it.
-   */
-  @Override
-  public void evaluateInto(DenoiserInput input, FloatBuffer out) {
-    Denoiser.checkOutputBuffer(input, out);
-    lock.readLock().lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException(who + ": this denoiser is closed");
-      }
-      DenoiserIo.checkInput(spec, input, needsLowRes, who);
-      boolean direct = out.isDirect() && out.order() == ByteOrder.nativeOrder();
-      int b = input.batch();
-      int n = input.x().size();
-      FloatBuffer dst = direct ? out.duplicate().clear().slice(0, n) : Tensor.allocate(n);
-      if (b <= maxBatch) {
-        run(input, dst);
-      } else {
-        int row = n / b;
-        for (int from = 0; from < b; from += maxBatch) {
-          int to = Math.min(b, from + maxBatch);
-          run(slice(input, from, to), dst.slice(from * row, (to - from) * row));
-        }
-      }
-      if (!direct) {
-        out.duplicate().clear().put(0, dst, 0, n);
-      }
-    } finally {
-      lock.readLock().unlock();
-    }
-  }
-
-  static DenoiserInput slice(DenoiserInput in, int from, int to) {
-    return new DenoiserInput(
-        in.x().slice(from, to),
-        Arrays.copyOfRange(in.sigma(), from, to),
-        Arrays.copyOfRange(in.cNoise(), from, to),
-        in.conditioning().slice(from, to),
-        in.mask().slice(from, to),
-        in.fps(),
-        in.lowRes() == null ? null : in.lowRes().slice(from, to),
-        in.knownFrames() == null ? null : in.knownFrames().slice(from, to),
-        in.knownMask() == null ? null : in.knownMask().slice(from, to));
-  }
-
-  /** One call of the graph; {@code dst} is direct, native order, exactly the output's size. */
-  private void run(DenoiserInput input, FloatBuffer dst) {
+  protected void run(DenoiserInput input, FloatBuffer dst) {
     int b = input.batch();
     int[] videoShape = input.x().shape();
     Scratch sc = scratch.poll();
@@ -541,7 +362,7 @@ public final class OnnxDenoiser implements Denoiser {
       if (!pinOutput) {
         try (OrtSession.Result r = session.run(feeds, outputs)) {
           OnnxTensor out = output(r);
-          DenoiserIo.outputInto(out.getByteBuffer(), out.getInfo().getShape(), half, videoShape, dst, who, true);
+          DenoiserIo.outputInto(out.getByteBuffer(), out.getInfo().getShape(), half, videoShape, dst, who(), true);
           return;
         }
       }
@@ -550,19 +371,19 @@ public final class OnnxDenoiser implements Denoiser {
           half
               ? OnnxTensor.createTensor(env, halfOut, outShape, OnnxJavaType.FLOAT16)
               : OnnxTensor.createTensor(env, dst, outShape);
-      try (OrtSession.Result r = session.run(feeds, Map.of(graph.output(), bound[bindings.length]))) {
+      try (OrtSession.Result r = session.run(feeds, Map.of(graph().output(), bound[bindings.length]))) {
         output(r);
       }
       if (half) {
-        DenoiserIo.outputInto(halfOut, outShape, true, videoShape, dst, who, true);
+        DenoiserIo.outputInto(halfOut, outShape, true, videoShape, dst, who(), true);
       } else {
-        DenoiserIo.checkFinite(dst, videoShape, false, who);
+        DenoiserIo.checkFinite(dst, videoShape, false, who());
       }
     } catch (VimiException e) {
       throw e;
     } catch (OrtException | RuntimeException e) {
       throw new BackendException(
-          who + ": ONNX Runtime failed: " + e.getMessage() + " (if the graph and vimi-model.json disagree about "
+          who() + ": ONNX Runtime failed: " + e.getMessage() + " (if the graph and vimi-model.json disagree about "
               + "shapes, names or precision, fix the manifest or re-export the graph)",
           e);
     } finally {
@@ -576,8 +397,8 @@ public final class OnnxDenoiser implements Denoiser {
   }
 
   private OnnxTensor output(OrtSession.Result r) {
-    if (!(r.get(graph.output()).orElse(null) instanceof OnnxTensor out)) {
-      throw new BackendException(who + ": the graph returned no tensor named '" + graph.output() + "'");
+    if (!(r.get(graph().output()).orElse(null) instanceof OnnxTensor out)) {
+      throw new BackendException(who() + ": the graph returned no tensor named '" + graph().output() + "'");
     }
     return out;
   }
@@ -597,60 +418,19 @@ public final class OnnxDenoiser implements Denoiser {
     if (bd.element() == Element.F32 && src.isDirect() && src.order() == ByteOrder.nativeOrder()) {
       return OnnxTensor.createTensor(env, src, shape);
     }
-    int n = v.size();
-    int at = src.position();
-    ByteBuffer b = sc.take(n * bd.element().bytes);
-    switch (bd.element()) {
-      case F32 -> {
-        for (int i = 0; i < n; i++) {
-          b.putFloat(4 * i, src.get(at + i));
-        }
-      }
-      case F16 -> {
-        for (int i = 0; i < n; i++) {
-          b.putShort(2 * i, Float.floatToFloat16(src.get(at + i)));
-        }
-      }
-      case I64 -> {
-        for (int i = 0; i < n; i++) {
-          b.putLong(8 * i, Math.round(src.get(at + i)));
-        }
-      }
-      case I32 -> {
-        for (int i = 0; i < n; i++) {
-          b.putInt(4 * i, Math.round(src.get(at + i)));
-        }
-      }
-      case BOOL -> {
-        for (int i = 0; i < n; i++) {
-          b.put(i, (byte) (src.get(at + i) != 0f ? 1 : 0));
-        }
-      }
-    }
-    return OnnxTensor.createTensor(env, b, shape, bd.element().ort);
+    ByteBuffer b = sc.take(v.size() * bd.element().bytes);
+    DenoiserIo.encode(src, bd.element(), b);
+    return OnnxTensor.createTensor(env, b, shape, ort(bd.element()));
   }
 
-  /** Releases the session. Idempotent; waits for calls in flight. */
+  /** Releases the session. */
   @Override
-  public void close() {
-    lock.writeLock().lock();
+  protected void release() {
+    scratch.clear();
     try {
-      if (!closed) {
-        closed = true;
-        scratch.clear();
-        try {
-          session.close();
-        } catch (OrtException e) {
-          throw new BackendException(who + ": ONNX Runtime could not release the session: " + e.getMessage(), e);
-        }
-      }
-    } finally {
-      lock.writeLock().unlock();
+      session.close();
+    } catch (OrtException e) {
+      throw new BackendException(who() + ": ONNX Runtime could not release the session: " + e.getMessage(), e);
     }
-  }
-
-  @Override
-  public String toString() {
-    return "OnnxDenoiser[" + who + " on " + device + "]";
   }
 }

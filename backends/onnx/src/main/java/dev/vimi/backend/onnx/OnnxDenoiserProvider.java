@@ -1,13 +1,12 @@
 package dev.vimi.backend.onnx;
 
 import dev.vimi.backend.support.DjlOffline;
-import dev.vimi.spi.ConfigurationException;
+import dev.vimi.backend.support.GraphDenoiser;
 import dev.vimi.spi.Denoiser;
 import dev.vimi.spi.DenoiserProvider;
 import dev.vimi.spi.DenoiserSpec;
 import dev.vimi.spi.GraphSpec;
 import dev.vimi.spi.ProviderConfig;
-import java.nio.file.Files;
 
 /**
  * The {@code onnx} denoiser backend: runs a stage's exported ONNX graph ({@code graphs.onnx} in the
@@ -61,17 +60,7 @@ public final class OnnxDenoiserProvider implements DenoiserProvider {
   public Denoiser create(DenoiserSpec spec, ProviderConfig config) {
     OnnxOptions options = OnnxOptions.parse(config);
     String owner = config.owner();
-    GraphSpec graph =
-        spec.graph()
-            .orElseThrow(
-                () ->
-                    new ConfigurationException(
-                        owner + ": stage '" + spec.stage() + "' has no ONNX graph; add a graphs.onnx entry to the "
-                            + "stage in the model bundle's vimi-model.json, or use a backend the bundle has graphs for"));
-    if (!Files.isRegularFile(graph.file())) {
-      throw new ConfigurationException(
-          owner + ": the ONNX graph " + graph.file() + " of stage '" + spec.stage() + "' does not exist or is not a file");
-    }
+    GraphSpec graph = GraphDenoiser.requireGraph(spec, owner, "onnx", "ONNX graph");
     DjlOffline.ensure(owner);
     return OnnxDenoiser.open(spec, graph, options, owner);
   }

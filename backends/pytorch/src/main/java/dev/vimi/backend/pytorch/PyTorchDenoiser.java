@@ -1,6 +1,5 @@
 package dev.vimi.backend.pytorch;
 
-import dev.vimi.backend.support.DenoiserIo;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
@@ -15,9 +14,10 @@ import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.training.ParameterStore;
+import dev.vimi.backend.support.DenoiserIo;
+import dev.vimi.backend.support.GraphDenoiser;
 import dev.vimi.spi.BackendException;
 import dev.vimi.spi.ConfigurationException;
-import dev.vimi.spi.Denoiser;
 import dev.vimi.spi.DenoiserInput;
 import dev.vimi.spi.DenoiserSpec;
 import dev.vimi.spi.GraphInput;
@@ -27,12 +27,8 @@ import dev.vimi.spi.Tensor;
 import dev.vimi.spi.VimiException;
 import java.io.IOException;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * module must return one tensor (or a tuple or dict whose element named like the manifest's output is
  * the result). After each call the output must have the input's shape and only finite values. With
  * {@code verify_on_load} (the default) one probe call of batch 1 at creation checks that the module
- * takes the inputs the manifest describes and returns the right shape.
+ * takes the inputs the manifest describes and returns the right shape. Locking, lifecycle, input
+ * checks and batch splitting are {@link GraphDenoiser}'s; each call writes the module's output into the
+ * caller's buffer (or the returned tensor's) once.
  *
  * <p><b>Thread-safety.</b> Safe for concurrent use without a lock around the network: a loaded
  * TorchScript module may run {@code forward} from several threads at once (each DJL call runs under its
@@ -52,44 +50,31 @@ import org.slf4j.LoggerFactory;
  * flight. <b>Ownership.</b> Returned tensors belong to the caller; the denoiser owns the module and
  * releases it in {@link #close()}.
  */
-public final class PyTorchDenoiser implements Denoiser {
+public final class PyTorchDenoiser extends GraphDenoiser {
   private static final Logger LOG = LoggerFactory.getLogger(PyTorchDenoiser.class);
   private static final String ENGINE = "PyTorch";
   private static final String CALL_HINT =
       " (if the module and vimi-model.json disagree about the inputs' count, order, shapes or precision, fix the "
           + "manifest or re-export the module)";
 
-  private final DenoiserSpec spec;
-  private final GraphSpec graph;
-  private final String who;
-  private final String device;
   private final Model model;
   private final Block block;
   private final List<InputRole> roles;
   private final boolean half;
-  private final boolean needsLowRes;
   private final boolean graphOptimizer;
-  private final int maxBatch;
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private boolean closed;
 
   private PyTorchDenoiser(
       DenoiserSpec spec, GraphSpec graph, String who, String device, Model model, PyTorchOptions options) {
-    this.spec = spec;
-    this.graph = graph;
-    this.who = who;
-    this.device = device;
+    super(spec, graph, who, device, options.maxBatch());
     this.model = model;
     this.block = model.getBlock();
     this.roles = graph.inputs().stream().map(GraphInput::role).toList();
     this.half = graph.precision().equals("fp16");
-    this.needsLowRes = roles.contains(InputRole.LOW_RES_VIDEO);
     this.graphOptimizer = options.graphOptimizer();
-    this.maxBatch = graph.dynamicBatch() ? options.maxBatch() : 1;
   }
 
   static PyTorchDenoiser open(DenoiserSpec spec, GraphSpec graph, PyTorchOptions options, String owner) {
-    String who = owner + ", graph " + graph.file().getFileName();
+    String who = who(owner, graph);
     Engine engine;
     try {
       engine = Engine.getEngine(ENGINE);
@@ -131,7 +116,7 @@ public final class PyTorchDenoiser implements Denoiser {
     }
     LOG.info(
         "{}: TorchScript module on {} (libtorch {} from {}), {}, max batch {}, intra-op threads {}",
-        who, d, LibUtils.getVersion(), LibUtils.getLibtorchPath(), graph.precision(), denoiser.maxBatch,
+        who, d, LibUtils.getVersion(), LibUtils.getLibtorchPath(), graph.precision(), denoiser.maxBatch(),
         JniUtils.getNumThreads());
     return denoiser;
   }
@@ -161,36 +146,27 @@ public final class PyTorchDenoiser implements Denoiser {
           + "pytorch-native-cpu, or point PYTORCH_LIBRARY_PATH at a CUDA libtorch with PYTORCH_FLAVOR=cu128 "
           + "(see backends/pytorch/README.md)";
     }
-    int gpus = engine.getGpuCount();
-    if (o.cudaIndex() >= gpus) {
-      return "this machine has " + gpus + " CUDA device" + (gpus == 1 ? "" : "s") + " visible"
-          + (gpus == 0 ? " (no driver found, or CUDA_VISIBLE_DEVICES hides them)" : "")
-          + "; use device=cuda:0" + (gpus > 1 ? " to cuda:" + (gpus - 1) : "");
-    }
-    return null;
+    return missingCudaDevice(o.cudaIndex(), engine.getGpuCount(), "no driver found");
   }
 
   private static PyTorchOptions fallBack(PyTorchOptions o, String who, String why) {
-    if (!o.fallbackToCpu()) {
-      throw new ConfigurationException(
-          who + ": device " + o.device() + " was asked for but cannot be used: " + why + ". Or set fallback=cpu to run "
-              + "on the CPU instead (with a warning).");
-    }
-    LOG.warn("{}: device {} was asked for but cannot be used: {}. Running on the CPU because fallback=cpu.", who, o.device(), why);
+    refuseOrFallBack(LOG, who, o.device(), o.placement().fallbackToCpu(), why);
     return o.onCpu();
   }
 
   /** One batch-1 call on neutral inputs: the module must accept the inputs and return the input's shape. */
   private void probe() {
+    DenoiserSpec spec = spec();
     int[] v = spec.videoShape();
     Tensor x = Tensor.zeros(1, v[0], v[1], v[2], v[3]);
     Tensor cond = Tensor.zeros(1, spec.conditioningLength(), spec.conditioningDim());
     Tensor mask = Tensor.filled(1f, 1, spec.conditioningLength());
-    Tensor lowRes = needsLowRes ? Tensor.zeros(1, v[0], v[1], v[2], v[3]) : null;
+    Tensor lowRes = needsLowRes() ? Tensor.zeros(1, v[0], v[1], v[2], v[3]) : null;
     DenoiserInput in = new DenoiserInput(x, new float[] {1f}, new float[] {0f}, cond, mask, 24f, lowRes);
     try {
-      run(in, false);
+      forward(in, Tensor.allocate(x.size()), false);
     } catch (BackendException e) {
+      String who = who();
       throw new ConfigurationException(
           who + ": the load check (one batch-1 call on a zero video) failed, so the TorchScript module "
               + "and vimi-model.json disagree: " + e.getMessage().substring(who.length() + 2).replace(CALL_HINT, "")
@@ -221,62 +197,13 @@ public final class PyTorchDenoiser implements Denoiser {
     return lines.get(0);
   }
 
+  /** One call of the module, its output written into {@code dst}. */
   @Override
-  public DenoiserSpec spec() {
-    return spec;
+  protected void run(DenoiserInput input, FloatBuffer dst) {
+    forward(input, dst, true);
   }
 
-  @Override
-  public int maxBatch() {
-    return maxBatch;
-  }
-
-  /** Where the module runs: {@code cpu()} or {@code gpu(N)} in DJL's notation. */
-  public String device() {
-    return device;
-  }
-
-  /**
-   * {@inheritDoc}
-   *
-   * <p>Batches larger than {@link #maxBatch()} are split into several calls.
-   */
-  @Override
-  public Tensor evaluate(DenoiserInput input) {
-    lock.readLock().lock();
-    try {
-      if (closed) {
-        throw new IllegalStateException(who + ": this denoiser is closed");
-      }
-      DenoiserIo.checkInput(spec, input, needsLowRes, who);
-      int b = input.batch();
-      if (b <= maxBatch) {
-        return run(input, true);
-      }
-      List<Tensor> parts = new ArrayList<>();
-      for (int from = 0; from < b; from += maxBatch) {
-        parts.add(run(slice(input, from, Math.min(b, from + maxBatch)), true));
-      }
-      return Tensor.concat(parts.toArray(Tensor[]::new));
-    } finally {
-      lock.readLock().unlock();
-    }
-  }
-
-  static DenoiserInput slice(DenoiserInput in, int from, int to) {
-    return new DenoiserInput(
-        in.x().slice(from, to),
-        Arrays.copyOfRange(in.sigma(), from, to),
-        Arrays.copyOfRange(in.cNoise(), from, to),
-        in.conditioning().slice(from, to),
-        in.mask().slice(from, to),
-        in.fps(),
-        in.lowRes() == null ? null : in.lowRes().slice(from, to),
-        in.knownFrames() == null ? null : in.knownFrames().slice(from, to),
-        in.knownMask() == null ? null : in.knownMask().slice(from, to));
-  }
-
-  private Tensor run(DenoiserInput input, boolean checkFinite) {
+  private void forward(DenoiserInput input, FloatBuffer dst, boolean checkFinite) {
     // the profiling executor's switch is thread-local in libtorch: set it on every calling thread
     JniUtils.setGraphExecutorOptimize(graphOptimizer);
     try (NDManager sub = model.getNDManager().newSubManager()) {
@@ -288,41 +215,29 @@ public final class PyTorchDenoiser implements Denoiser {
         inputs.add(half ? sub.create(DenoiserIo.toHalf(data), shape, DataType.FLOAT16) : sub.create(data, shape));
       }
       NDList outputs = block.forward(new ParameterStore(sub, false), inputs, false);
-      NDArray out = outputs.size() == 1 ? outputs.singletonOrThrow() : outputs.get(graph.output());
+      String output = graph().output();
+      NDArray out = outputs.size() == 1 ? outputs.singletonOrThrow() : outputs.get(output);
       if (out == null) {
         throw new BackendException(
-            who + ": the module returned " + outputs.size() + " values and none is named '" + graph.output() + "'; "
+            who() + ": the module returned " + outputs.size() + " values and none is named '" + output + "'; "
                 + "return one tensor, or name the result in the manifest's output");
       }
       DataType t = out.getDataType();
       if (t != DataType.FLOAT32 && t != DataType.FLOAT16) {
-        throw new BackendException(who + ": the module returned " + t + " values; a denoiser returns float32 or float16");
+        throw new BackendException(who() + ": the module returned " + t + " values; a denoiser returns float32 or float16");
       }
-      return DenoiserIo.output(
-          out.toByteBuffer(), out.getShape().getShape(), t == DataType.FLOAT16, input.x().shape(), who, checkFinite);
+      DenoiserIo.outputInto(
+          out.toByteBuffer(), out.getShape().getShape(), t == DataType.FLOAT16, input.x().shape(), dst, who(), checkFinite);
     } catch (VimiException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new BackendException(who + ": libtorch failed: " + rootMessage(e) + CALL_HINT, e);
+      throw new BackendException(who() + ": libtorch failed: " + rootMessage(e) + CALL_HINT, e);
     }
   }
 
-  /** Releases the module. Idempotent; waits for calls in flight. */
+  /** Releases the module. */
   @Override
-  public void close() {
-    lock.writeLock().lock();
-    try {
-      if (!closed) {
-        closed = true;
-        model.close();
-      }
-    } finally {
-      lock.writeLock().unlock();
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "PyTorchDenoiser[" + who + " on " + device + "]";
+  protected void release() {
+    model.close();
   }
 }

@@ -1,13 +1,12 @@
 package dev.vimi.backend.pytorch;
 
 import dev.vimi.backend.support.DjlOffline;
-import dev.vimi.spi.ConfigurationException;
+import dev.vimi.backend.support.GraphDenoiser;
 import dev.vimi.spi.Denoiser;
 import dev.vimi.spi.DenoiserProvider;
 import dev.vimi.spi.DenoiserSpec;
 import dev.vimi.spi.GraphSpec;
 import dev.vimi.spi.ProviderConfig;
-import java.nio.file.Files;
 
 /**
  * The {@code pytorch} denoiser backend: runs a stage's TorchScript file ({@code graphs.pytorch} in
@@ -65,19 +64,7 @@ public final class PyTorchDenoiserProvider implements DenoiserProvider {
   public Denoiser create(DenoiserSpec spec, ProviderConfig config) {
     PyTorchOptions options = PyTorchOptions.parse(config);
     String owner = config.owner();
-    GraphSpec graph =
-        spec.graph()
-            .orElseThrow(
-                () ->
-                    new ConfigurationException(
-                        owner + ": stage '" + spec.stage() + "' has no TorchScript graph; add a graphs.pytorch entry "
-                            + "to the stage in the model bundle's vimi-model.json, or use a backend the bundle has "
-                            + "graphs for"));
-    if (!Files.isRegularFile(graph.file())) {
-      throw new ConfigurationException(
-          owner + ": the TorchScript file " + graph.file() + " of stage '" + spec.stage() + "' does not exist or is "
-              + "not a file");
-    }
+    GraphSpec graph = GraphDenoiser.requireGraph(spec, owner, "pytorch", "TorchScript graph");
     DjlOffline.ensure(owner);
     return PyTorchDenoiser.open(spec, graph, options, owner);
   }

@@ -4,6 +4,7 @@ import dev.vimi.api.GenerationRequest;
 import dev.vimi.api.GenerationResult;
 import dev.vimi.api.Plugins;
 import dev.vimi.api.VimiPipeline;
+import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.Video;
 import dev.vimi.spi.VideoWriterProvider;
@@ -39,18 +40,16 @@ public final class HostMain {
           v.frameCount(), v.width(), v.height(), v.fps(), pipeline, result.elapsed().toMillis(), mean);
       if (args.length > 2) {
         Path out = Path.of(args[2]);
-        String name = out.getFileName().toString();
-        String ext = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT) : "";
-        for (String writerName : plugins.videoWriters().names()) {
-          VideoWriterProvider w = plugins.videoWriters().get(writerName);
-          if (w.extensions().contains(ext) || (ext.isEmpty() && w.extensions().isEmpty())) {
-            w.create(ProviderConfig.empty("writer " + writerName)).write(v, out, 4);
-            System.out.println("wrote " + out);
-            return;
-          }
+        VideoWriterProvider w;
+        try {
+          w = plugins.videoWriterFor(out);
+        } catch (InvalidInputException e) {
+          System.err.println(e.getMessage() + " (vimi-video-io on the module path writes .mp4, .gif and PNG folders)");
+          System.exit(3);
+          return;
         }
-        System.err.println("no video writer for '" + name + "'; put vimi-video-io on the module path");
-        System.exit(3);
+        w.create(ProviderConfig.empty("writer " + w.name())).write(v, out, 4);
+        System.out.println("wrote " + out);
       }
     }
   }
