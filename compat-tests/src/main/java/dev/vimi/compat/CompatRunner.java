@@ -100,6 +100,18 @@ public final class CompatRunner {
           reports.add(runChecks("retriever", p, c.checks(), seed));
         }
       }
+      for (RetrieverProvider p : load(RetrieverProvider.class)) {
+        // the writer of each memory, on fresh memories of the provider's self-test configuration
+        Path dir = Files.createTempDirectory(work, "writer-" + p.name());
+        if (p.selfTestConfig(dir.resolve("probe")).isEmpty()) {
+          reports.add(skip("memory", p, "needs external infrastructure; run its suite in its own tests"));
+          continue;
+        }
+        MemoryWriterContract.Factory f = wd -> new MemoryWriterContract.MemoryUnderTest(p, p.selfTestConfig(wd).orElseThrow());
+        try (MemoryWriterContract c = new MemoryWriterContract(f, dir, seed)) {
+          reports.add(runChecks("memory", p, c.checks(), seed));
+        }
+      }
       for (ConditionEncoderProvider p : load(ConditionEncoderProvider.class)) {
         Path dir = Files.createTempDirectory(work, p.name());
         var enc = p.createForSelfTest(dir);

@@ -36,6 +36,8 @@ class SuitesRunEveryCheckTest {
     assertThat(testMethods(DenoiserContractSuite.class)).isEqualTo(ids(new DenoiserContract(() -> null, 0, 0, true).checks()));
     assertThat(testMethods(ConditionEncoderContractSuite.class)).isEqualTo(ids(new ConditionEncoderContract(() -> null, true).checks()));
     assertThat(testMethods(TaskInstructionContractSuite.class)).isEqualTo(ids(new TaskInstructionContract(() -> null).checks()));
+    assertThat(testMethods(MemoryWriterContractSuite.class))
+        .isEqualTo(ids(new MemoryWriterContract(d -> null, Path.of("unused"), 0).checks()));
     assertThat(testMethods(VideoWriterContractSuite.class))
         .isEqualTo(ids(new VideoWriterContract(() -> null, Path.of("unused"), "v").checks()));
   }

@@ -14,8 +14,11 @@ public interface RetrieverProvider extends NamedProvider {
   Retriever open(ProviderConfig config);
 
   /**
-   * Opens the memory for adding pairs, creating it if it does not exist. Providers of read-only
-   * memories keep the default, which refuses.
+   * Opens the memory for adding pairs, creating it if it does not exist. The writer reports what it
+   * did ({@link MemoryWriter#report()}) and says whether it can {@linkplain MemoryWriter#supportsOptimize()
+   * optimize} the memory, so that callers need nothing but this interface and the provider's name. The
+   * caller closes it. Providers of read-only memories keep the default, which refuses. A provider that
+   * overrides this passes {@code dev.vimi.compat.MemoryWriterContractSuite}.
    */
   default MemoryWriter openWriter(ProviderConfig config) {
     throw new ConfigurationException("retriever '" + name() + "' is read-only: it cannot ingest pairs");

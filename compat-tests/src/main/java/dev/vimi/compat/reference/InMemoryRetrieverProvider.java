@@ -4,6 +4,7 @@ import dev.vimi.spi.BackendException;
 import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.ImageTextPair;
+import dev.vimi.spi.IngestReport;
 import dev.vimi.spi.MemoryStats;
 import dev.vimi.spi.MemoryWriter;
 import dev.vimi.spi.ProviderConfig;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -66,8 +68,12 @@ public final class InMemoryRetrieverProvider implements RetrieverProvider {
     return new InMemoryRetriever(load(file), config.getDouble("k1", 1.2), config.getDouble("b", 0.75));
   }
 
+  /** The keys this provider reads; any other is refused with a "did you mean". */
+  private static final List<String> KEYS = List.of("file", "k1", "b");
+
   @Override
   public MemoryWriter openWriter(ProviderConfig config) {
+    config.requireKnownKeys(KEYS);
     Path file = config.requirePath("file");
     Map<String, ImageTextPair> pairs = Files.isRegularFile(file) ? load(file) : new LinkedHashMap<>();
     return new Writer(file, pairs);
@@ -156,23 +162,41 @@ public final class InMemoryRetrieverProvider implements RetrieverProvider {
     return pairs;
   }
 
-  /** Durable on commit: the whole file is rewritten to a temporary sibling and moved into place. */
+  /**
+   * Durable on commit: the whole file is rewritten to a temporary sibling and moved into place. Takes
+   * every pair (pixels included), so nothing is ever rejected. Thread-safe by one lock.
+   */
   private static final class Writer implements MemoryWriter {
     private final Path file;
     private final Map<String, ImageTextPair> pairs;
+    private final long pairsAtOpen;
+    private long added;
+    private long duplicates;
     private boolean closed;
 
     Writer(Path file, Map<String, ImageTextPair> pairs) {
       this.file = file;
       this.pairs = pairs;
+      this.pairsAtOpen = pairs.size();
     }
 
     @Override
     public synchronized boolean add(ImageTextPair pair) {
+      Objects.requireNonNull(pair, "pair");
       if (closed) {
-        throw new IllegalStateException("writer is closed");
+        throw new IllegalStateException("the writer of " + file + " is closed");
       }
-      return pairs.putIfAbsent(pair.id(), pair) == null;
+      if (pairs.putIfAbsent(pair.id(), pair) != null) {
+        duplicates++;
+        return false;
+      }
+      added++;
+      return true;
+    }
+
+    @Override
+    public synchronized IngestReport report() {
+      return new IngestReport(pairsAtOpen, added, duplicates, List.of(), 0);
     }
 
     @Override

@@ -40,7 +40,19 @@ final class CliTerms {
           rule("(configuration key max_image_pixels)", "(--max-image-pixels)"),
           rule("or give the format explicitly (jsonl, tsv, folder, webdataset)", "or give it with --format jsonl|tsv|folder|webdataset"));
 
+  /**
+   * What the command line adds to a memory's rejection reason ({@code IngestReport.Rejection.reason()}):
+   * the flag that changes it. The reason itself is the memory's wording.
+   */
+  private static final java.util.Map<String, String> REMEDIES =
+      java.util.Map.of("duplicate captions", " (skipped; --keep-duplicate-captions keeps them)");
+
   private CliTerms() {}
+
+  /** The command-line remedy to append to a memory's rejection reason, or "" if there is none. */
+  static String remedy(String reason) {
+    return REMEDIES.getOrDefault(reason, "");
+  }
 
   private static Rule rule(String api, String cli) {
     return new Rule(Pattern.compile(Pattern.quote(api)), Matcher.quoteReplacement(cli));

@@ -8,7 +8,6 @@ import dev.vimi.api.Guidance;
 import dev.vimi.api.ModelSpec;
 import dev.vimi.api.VimiPipeline;
 import dev.vimi.api.model.ModelBundle;
-import dev.vimi.retriever.lucene.LuceneMemoryConfig;
 import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.InvalidInputException;
@@ -210,13 +209,10 @@ public final class EvalCommand implements Runnable {
       // the measurements read the first stage at the evaluation set's resolution; the stages above it are not run
       int measured = measuredStage(full);
       ModelSpec ms = new ModelSpec(full.name(), full.directory(), full.stages().subList(0, measured + 1), full.encoder());
-      Map<String, String> lucene = new HashMap<>();
-      lucene.put(LuceneMemoryConfig.INDEX_DIR, memory.resolve(err, mode).toString());
-      lucene.put(LuceneMemoryConfig.K1, Double.toString(memory.k1));
-      lucene.put(LuceneMemoryConfig.B, Double.toString(memory.b));
+      Map<String, String> memoryConfig = memory.searchConfig(err, mode);
       List<Outcome> outcomes = new ArrayList<>();
       long start = System.nanoTime();
-      try (VimiPipeline on = VimiPipeline.builder().model(ms).denoiser(backend, Map.of()).retriever("lucene", lucene).build();
+      try (VimiPipeline on = VimiPipeline.builder().model(ms).denoiser(backend, Map.of()).retriever(memory.providerName(), memoryConfig).build();
           VimiPipeline off = VimiPipeline.builder().model(ms).denoiser(backend, Map.of()).noRetriever().build()) {
         ProgressBar bar = new ProgressBar(err, mode, "eval grounding", "videos");
         for (int i = 0; i < runs.size(); i++) {

@@ -12,7 +12,6 @@ import dev.vimi.api.Progress;
 import dev.vimi.api.SamplerKind;
 import dev.vimi.api.VimiPipeline;
 import dev.vimi.api.model.ModelBundle;
-import dev.vimi.retriever.lucene.LuceneMemoryConfig;
 import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.InvalidInputException;
@@ -25,7 +24,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -305,14 +303,8 @@ public final class GenerateCommand implements Callable<Integer> {
     boolean retrieve = !noRetrieval && task.equals("t2v");
     if (!retrieve) {
       pb.noRetriever();
-    } else if (memory.vespa()) {
-      pb.retriever("vespa", VespaMemory.config(memory.endpoint).asMap());
     } else {
-      Map<String, String> m = new HashMap<>();
-      m.put(LuceneMemoryConfig.INDEX_DIR, memory.resolve(err, mode).toString());
-      m.put(LuceneMemoryConfig.K1, Double.toString(memory.k1));
-      m.put(LuceneMemoryConfig.B, Double.toString(memory.b));
-      pb.retriever("lucene", m);
+      pb.retriever(memory.providerName(), memory.searchConfig(err, mode));
     }
 
     GenerationResult result;

@@ -8,15 +8,14 @@ import dev.vimi.memory.formats.PairReaders;
 import dev.vimi.memory.formats.ReadCounts;
 import dev.vimi.memory.formats.ReadOptions;
 import dev.vimi.memory.formats.SkipReason;
-import dev.vimi.retriever.lucene.IngestCounts;
-import dev.vimi.retriever.lucene.LuceneMemoryConfig;
-import dev.vimi.retriever.lucene.LuceneMemoryWriter;
-import dev.vimi.retriever.lucene.LuceneRetriever;
-import dev.vimi.retriever.lucene.LuceneRetrieverProvider;
 import dev.vimi.spi.ConfigurationException;
+import dev.vimi.spi.IngestReport;
 import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.MemoryStats;
+import dev.vimi.spi.MemoryWriter;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.Retriever;
+import dev.vimi.spi.RetrieverProvider;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +30,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code vimi memory ingest}: adds image-text pairs from files to a memory. */
+/**
+ * {@code vimi memory ingest}: adds image-text pairs from files to a memory, a Lucene folder or a Vespa
+ * cluster, through the writer of the retriever provider of that name ({@link MemoryWriter}); what is
+ * printed is the writer's own account ({@link MemoryWriter#report()}).
+ */
 @Command(
     name = "ingest",
     mixinStandardHelpOptions = true,
@@ -65,13 +68,11 @@ final class MemoryIngestCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "Indexing threads (default: all processors).")
   Integer threads;
 
-  @Option(names = "--commit-seconds", paramLabel = "S", description = "Most seconds between commits: about the most work a crash can lose (default ${DEFAULT-VALUE}).",
-      defaultValue = "" + LuceneMemoryConfig.DEFAULT_COMMIT_INTERVAL_SECONDS)
-  int commitSeconds;
+  @Option(names = "--commit-seconds", paramLabel = "S", description = "Most seconds between commits: about the most work a crash can lose (default: the memory's, 10 for lucene).")
+  Integer commitSeconds;
 
-  @Option(names = "--commit-every", paramLabel = "N", description = "Most pairs between commits, whichever bound comes first (default ${DEFAULT-VALUE}).",
-      defaultValue = "" + LuceneMemoryConfig.DEFAULT_COMMIT_EVERY)
-  int commitEvery;
+  @Option(names = "--commit-every", paramLabel = "N", description = "Most pairs between commits, whichever bound comes first (default: the memory's, 1000000 for lucene).")
+  Integer commitEvery;
 
   @Option(names = "--images", defaultValue = "reference", description = "reference (default) or inline: keep image bytes inside the memory.")
   String images;
@@ -101,40 +102,43 @@ final class MemoryIngestCommand implements Callable<Integer> {
     MalformedPolicy policy = policy(onMalformed);
     ReadOptions read =
         ReadOptions.defaults().withOnMalformed(policy).withMaxCaptionChars(maxCaptionChars).withVerifyImages(!noVerifyImages);
-    if (VespaMemory.selected(retriever, endpoint, memory)) {
+    boolean vespa = VespaMemory.selected(retriever, endpoint, memory);
+    String name;
+    ProviderConfig config;
+    String into;
+    String subject;
+    if (vespa) {
       if (analyzer != null || optimize || keepDuplicateCaptions || !images.equals("reference")) {
         throw new ConfigurationException("--analyzer, --optimize, --keep-duplicate-captions and --images are for Lucene memories");
       }
-      int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-      return VespaMemory.ingest(endpoint, sources, format, policy, read, t, ProgressBar.Mode.parse(progress), out, err);
+      name = Memories.VESPA;
+      config = VespaMemory.config(endpoint);
+      into = "Vespa at " + endpoint;
+      subject = "The Vespa memory at " + endpoint;
+    } else {
+      if (memory == null) {
+        throw new ConfigurationException("--memory DIR is required: the Lucene memory folder to add to (or use --retriever vespa --endpoint URL)");
+      }
+      name = Memories.LUCENE;
+      config = ProviderConfig.of("retriever " + name, luceneConfig());
+      into = memory.toString();
+      subject = "The memory " + memory;
     }
-    if (memory == null) {
-      throw new ConfigurationException("--memory DIR is required: the Lucene memory folder to add to (or use --retriever vespa --endpoint URL)");
-    }
-    Map<String, String> cfg = new HashMap<>();
-    cfg.put(LuceneMemoryConfig.INDEX_DIR, memory.toString());
-    cfg.put(LuceneMemoryConfig.COMMIT_EVERY, Integer.toString(commitEvery));
-    cfg.put(LuceneMemoryConfig.COMMIT_INTERVAL_SECONDS, Integer.toString(commitSeconds));
-    cfg.put(LuceneMemoryConfig.IMAGES, images);
-    cfg.put(LuceneMemoryConfig.DEDUP_CAPTIONS, Boolean.toString(!keepDuplicateCaptions));
-    cfg.put(LuceneMemoryConfig.MAX_CAPTION_CHARS, Integer.toString(maxCaptionChars));
-    if (analyzer != null) {
-      cfg.put(LuceneMemoryConfig.ANALYZER, analyzer);
-    }
-    ProviderConfig config = ProviderConfig.of("retriever lucene", cfg);
     int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     if (n < 1 || n > 256) {
       throw new InvalidInputException("--threads", "must be in [1, 256] but is " + n);
     }
     ProgressBar.Mode mode = ProgressBar.Mode.parse(progress);
-    LuceneRetrieverProvider provider = new LuceneRetrieverProvider();
+    RetrieverProvider provider = Memories.provider(name);
     long start = System.nanoTime();
     ReadCounts readCounts = ReadCounts.none();
-    long rejected = 0;
-    IngestCounts counts;
-    try (LuceneMemoryWriter w = provider.openWriter(config)) {
+    MemoryWriter w = provider.openWriter(config);
+    try (w) {
+      if (optimize && !w.supportsOptimize()) {
+        throw new ConfigurationException("--optimize: the " + name + " memory cannot be optimized; leave out --optimize");
+      }
       if (w.count() > 0) {
-        err.println("The memory " + memory + " holds " + Format.count(w.count()) + " pairs; pairs already in it are skipped.");
+        err.println(subject + " holds " + Format.count(w.count()) + " pairs; pairs already in it are skipped.");
       }
       for (Path source : sources) {
         MemoryFormat f = format.equalsIgnoreCase("auto") ? MemoryFormat.detect(source) : MemoryFormat.parse(format);
@@ -142,18 +146,19 @@ final class MemoryIngestCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(err, mode, shortName(source), "pairs")) {
           IngestJob.Result res = IngestJob.of(n, policy, p -> bar.update(p.fraction(), p.read(), lastCommit(p))).run(r, w);
           readCounts = readCounts.plus(res.reader());
-          rejected += res.rejected();
         }
       }
       if (optimize) {
         err.println("Merging the memory into one segment ...");
-        w.optimize(1);
+        w.optimize();
       }
-      counts = w.counts();
     }
+    // the final account, after close() committed
+    IngestReport report = w.report();
+    long count = w.count();
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     MemoryStats stats;
-    try (LuceneRetriever r = provider.open(config)) {
+    try (Retriever r = provider.open(config)) {
       stats = r.stats();
     }
     out.printf(
@@ -162,33 +167,52 @@ final class MemoryIngestCommand implements Callable<Integer> {
         Format.count(readCounts.read()),
         sources.size(),
         sources.size() == 1 ? "" : "s",
-        memory,
+        into,
         Format.seconds(took),
         Format.rate(readCounts.read() / Math.max(1e-9, took.toNanos() / 1e9)));
-    out.printf(Locale.ROOT, "  added:                %s%n", Format.count(counts.added()));
-    out.printf(Locale.ROOT, "  already present (id): %s%n", Format.count(counts.duplicateIds()));
-    out.printf(Locale.ROOT, "  duplicate captions:   %s%s%n", Format.count(counts.duplicateCaptions()),
-        keepDuplicateCaptions ? "" : " (skipped; --keep-duplicate-captions keeps them)");
+    out.printf(Locale.ROOT, "  added:                %s%n", Format.count(report.added()));
+    out.printf(Locale.ROOT, "  already present (id): %s%n", Format.count(report.duplicates()));
+    for (IngestReport.Rejection rej : report.rejected()) {
+      out.printf(Locale.ROOT, "  %-21s %s%s%n", CliTerms.translate(rej.reason()) + ":", Format.count(rej.count()), CliTerms.remedy(rej.reason()));
+    }
     out.printf(Locale.ROOT, "  skipped records:      %s%n", Format.count(readCounts.skipped()));
     for (Map.Entry<SkipReason, Long> e : readCounts.skippedByReason().entrySet()) {
       out.printf(Locale.ROOT, "    %-30s %s%n", e.getKey().description() + ":", Format.count(e.getValue()));
     }
-    if (rejected > 0) {
-      out.printf(Locale.ROOT, "  refused by the memory: %s%n", Format.count(rejected));
+    StringBuilder holds = new StringBuilder(Format.count(count)).append(" pairs");
+    if (stats.distinctTerms() >= 0) {
+      holds.append(", ").append(Format.count(stats.distinctTerms())).append(" distinct terms");
     }
-    out.printf(
-        Locale.ROOT,
-        "The memory now holds %s pairs, %s distinct terms, %s on disk.%n",
-        Format.count(stats.pairs()),
-        Format.count(stats.distinctTerms()),
-        Format.bytes(stats.bytesOnDisk()));
+    if (stats.bytesOnDisk() >= 0) {
+      holds.append(", ").append(Format.bytes(stats.bytesOnDisk())).append(" on disk");
+    }
+    out.printf(Locale.ROOT, "The memory now holds %s.%n", holds);
     return 0;
+  }
+
+  /** The keys of the lucene retriever that the options set; what is not given is the memory's default. */
+  private Map<String, String> luceneConfig() {
+    Map<String, String> cfg = new HashMap<>();
+    cfg.put(Memories.INDEX_DIR, memory.toString());
+    if (commitEvery != null) {
+      cfg.put(Memories.COMMIT_EVERY, Integer.toString(commitEvery));
+    }
+    if (commitSeconds != null) {
+      cfg.put(Memories.COMMIT_INTERVAL_SECONDS, Integer.toString(commitSeconds));
+    }
+    cfg.put(Memories.IMAGES, images);
+    cfg.put(Memories.DEDUP_CAPTIONS, Boolean.toString(!keepDuplicateCaptions));
+    cfg.put(Memories.MAX_CAPTION_CHARS, Integer.toString(maxCaptionChars));
+    if (analyzer != null) {
+      cfg.put(Memories.ANALYZER, analyzer);
+    }
+    return cfg;
   }
 
   /** "last commit 1,200,000 pairs 4 s ago": what a crash now would keep. */
   static String lastCommit(IngestJob.Progress p) {
     if (p.lastCommit() == null) {
-      return "no commit yet";
+      return ""; // none yet, or a writer that cannot tell
     }
     long ago = Math.max(0, Duration.between(p.lastCommit().time(), java.time.Instant.now()).toSeconds());
     return String.format(Locale.ROOT, "last commit %s pairs %d s ago", Format.count(p.lastCommit().pairs()), ago);

@@ -1,8 +1,5 @@
 package dev.vimi.cli;
 
-import dev.vimi.retriever.lucene.LuceneMemoryConfig;
-import dev.vimi.retriever.lucene.LuceneRetriever;
-import dev.vimi.retriever.lucene.LuceneRetrieverProvider;
 import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.Retriever;
 import java.io.PrintWriter;
@@ -19,11 +16,11 @@ final class MemoryOptions {
       description = "Memory folder (made by `vimi memory ingest`). Default: the embedded emoji memory, built on first use.")
   Path memory;
 
-  @Option(names = "--k1", description = "BM25 k1 (default ${DEFAULT-VALUE}).", defaultValue = "" + LuceneMemoryConfig.DEFAULT_K1)
-  double k1;
+  @Option(names = "--k1", description = "BM25 k1 (default: the memory's retriever's, 0.9 for lucene).")
+  Double k1;
 
-  @Option(names = "--b", description = "BM25 b (default ${DEFAULT-VALUE}).", defaultValue = "" + LuceneMemoryConfig.DEFAULT_B)
-  double b;
+  @Option(names = "--b", description = "BM25 b (default: the memory's retriever's, 0.4 for lucene).")
+  Double b;
 
   @Option(names = "--search-threads", paramLabel = "N", description = "Threads for batches of queries (default: all processors).")
   Integer searchThreads;
@@ -39,9 +36,37 @@ final class MemoryOptions {
     return VespaMemory.selected(retriever, endpoint, memory);
   }
 
-  /** The memory chosen by the options: a Lucene folder or a Vespa cluster. */
+  /** The name of the retriever provider the options select. */
+  String providerName() {
+    return vespa() ? Memories.VESPA : Memories.LUCENE;
+  }
+
+  /**
+   * The retriever configuration of the memory the options select: a Vespa cluster, or a Lucene folder
+   * (the embedded one, built first, if none was given) with the BM25 settings given.
+   */
+  Map<String, String> searchConfig(PrintWriter err, ProgressBar.Mode progress) {
+    if (vespa()) {
+      return VespaMemory.config(endpoint).asMap();
+    }
+    Map<String, String> m = new HashMap<>();
+    m.put(Memories.INDEX_DIR, resolve(err, progress).toString());
+    if (k1 != null) {
+      m.put(Memories.K1, Double.toString(k1));
+    }
+    if (b != null) {
+      m.put(Memories.B, Double.toString(b));
+    }
+    if (searchThreads != null) {
+      m.put(Memories.SEARCH_THREADS, searchThreads.toString());
+    }
+    return m;
+  }
+
+  /** The memory chosen by the options, opened for searching through the provider of its name. */
   Retriever openRetriever(PrintWriter err, ProgressBar.Mode progress) {
-    return vespa() ? VespaMemory.open(endpoint) : open(err, progress);
+    String name = providerName();
+    return Memories.provider(name).open(ProviderConfig.of("retriever " + name, searchConfig(err, progress)));
   }
 
   /** The memory folder, building the embedded one if none was given. */
@@ -49,16 +74,9 @@ final class MemoryOptions {
     return memory != null ? memory : DefaultMemory.ensure(err, progress);
   }
 
-  LuceneRetriever open(PrintWriter err, ProgressBar.Mode progress) {
-    Path dir = resolve(err, progress);
-    Map<String, String> m = new HashMap<>();
-    m.put(LuceneMemoryConfig.INDEX_DIR, dir.toString());
-    m.put(LuceneMemoryConfig.K1, Double.toString(k1));
-    m.put(LuceneMemoryConfig.B, Double.toString(b));
-    if (searchThreads != null) {
-      m.put(LuceneMemoryConfig.SEARCH_THREADS, searchThreads.toString());
-    }
-    return new LuceneRetrieverProvider().open(ProviderConfig.of("retriever lucene", m));
+  /** Where the memory is, for people: the folder, or the Vespa cluster. */
+  String describe(PrintWriter err, ProgressBar.Mode progress) {
+    return vespa() ? "Vespa at " + endpoint : resolve(err, progress).toString();
   }
 
   boolean isDefault() {

@@ -1,23 +1,22 @@
 package dev.vimi.cli;
 
-import dev.vimi.retriever.lucene.LuceneMemoryConfig;
-import dev.vimi.retriever.lucene.LuceneRetrieverProvider;
 import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.MemoryCheck;
-import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.VimiException;
 import java.io.PrintWriter;
 import java.io.Serial;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code vimi memory verify}: the full check of a Lucene memory folder. */
+/**
+ * {@code vimi memory verify}: the full check of a memory folder, by its retriever ({@link
+ * dev.vimi.spi.RetrieverProvider#verify}, provider {@value Memories#LUCENE}).
+ */
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
@@ -51,11 +50,9 @@ final class MemoryVerifyCommand implements Callable<Integer> {
     Path dir = memory != null ? memory : DefaultMemory.ensure(err, ProgressBar.Mode.parse(progress));
     MemoryCheck check;
     try {
-      check =
-          new LuceneRetrieverProvider()
-              .verify(ProviderConfig.of("retriever lucene", Map.of(LuceneMemoryConfig.INDEX_DIR, dir.toString())));
+      check = Memories.provider(Memories.LUCENE).verify(Memories.luceneFolder(dir));
     } catch (ConfigurationException e) {
-      throw new ConfigurationException(e.getMessage().replace("'" + LuceneMemoryConfig.INDEX_DIR + "'", "--memory"), e);
+      throw new ConfigurationException(e.getMessage().replace("'" + Memories.INDEX_DIR + "'", "--memory"), e);
     }
     String summary =
         String.format(

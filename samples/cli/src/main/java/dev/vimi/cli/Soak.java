@@ -4,7 +4,6 @@ import dev.vimi.api.GenerationRequest;
 import dev.vimi.api.ModelSpec;
 import dev.vimi.api.VimiPipeline;
 import dev.vimi.api.model.ModelBundle;
-import dev.vimi.retriever.lucene.LuceneMemoryConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.BufferPoolMXBean;
@@ -65,7 +64,7 @@ public final class Soak {
         VimiPipeline.builder()
             .model(model)
             .denoiser("onnx", Map.of())
-            .retriever("lucene", Map.of(LuceneMemoryConfig.INDEX_DIR, memory.toString()))
+            .retriever(Memories.LUCENE, Map.of(Memories.INDEX_DIR, memory.toString()))
             .build();
     rows.add(sample("built", start, done.get()));
     print(rows);

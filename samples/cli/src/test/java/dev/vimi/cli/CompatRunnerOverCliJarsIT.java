@@ -55,7 +55,8 @@ class CompatRunnerOverCliJarsIT {
           {"encoder", "mllm"}, {"encoder", "hashing"},
           {"denoiser", "onnx"}, {"denoiser", "pytorch"}, {"denoiser", "gaussian-oracle"}, {"denoiser", "mixture-oracle"},
           {"task", "t2v"}, {"task", "subject"}, {"task", "predict"},
-          {"writer", "mp4"}, {"writer", "gif"}
+          {"writer", "mp4"}, {"writer", "gif"},
+          {"memory", "lucene"}, {"memory", "in-memory"}, {"memory", "vespa"}
         }) {
       assertThat(lines)
           .as("a report line for %s '%s' in:\n%s", kindAndName[0], kindAndName[1], out)

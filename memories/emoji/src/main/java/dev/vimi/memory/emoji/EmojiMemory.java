@@ -6,9 +6,9 @@ import dev.vimi.memory.formats.PairReader;
 import dev.vimi.memory.formats.PairReaders;
 import dev.vimi.memory.formats.ReadOptions;
 import dev.vimi.retriever.lucene.LuceneMemoryConfig;
-import dev.vimi.retriever.lucene.LuceneMemoryWriter;
 import dev.vimi.retriever.lucene.LuceneRetrieverProvider;
 import dev.vimi.spi.ConfigurationException;
+import dev.vimi.spi.MemoryWriter;
 import dev.vimi.spi.ProviderConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -137,10 +137,10 @@ public final class EmojiMemory {
 
   private static void build(Path pairs, Path memoryDir, DoubleConsumer progress) {
     ProviderConfig config = ProviderConfig.of("retriever lucene", Map.of(LuceneMemoryConfig.INDEX_DIR, memoryDir.toString()));
-    try (LuceneMemoryWriter w = new LuceneRetrieverProvider().openWriter(config);
+    try (MemoryWriter w = new LuceneRetrieverProvider().openWriter(config);
         PairReader r = PairReaders.open(pairs, ReadOptions.defaults())) {
       IngestJob.of(1, MalformedPolicy.FAIL, p -> progress.accept(Math.max(0, p.fraction()))).run(r, w);
-      w.optimize(1);
+      w.optimize();
     }
   }
 

@@ -4,8 +4,10 @@ import dev.vimi.spi.BackendException;
 import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.ImageTextPair;
+import dev.vimi.spi.IngestReport;
 import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.MemoryWriter;
+import dev.vimi.spi.RejectionTally;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -24,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -61,10 +64,16 @@ import org.slf4j.LoggerFactory;
  * this writer) is skipped and counted in {@link IngestCounts#duplicateIds()}. With {@value
  * LuceneMemoryConfig#DEDUP_CAPTIONS} on (the default), a pair whose caption equals an earlier pair's
  * caption after lower-casing and collapsing white space is skipped too and counted in {@link
- * IngestCounts#duplicateCaptions()}: BM25 scores such pairs identically, so they would fill the top K
- * with copies of one text; the first pair (and its image) is kept. Captions are compared by a
+ * IngestCounts#duplicateCaptions()} (and in {@link #report()} as rejected, reason {@value
+ * #DUPLICATE_CAPTIONS}): BM25 scores such pairs identically, so they would fill the top K with copies of
+ * one text; the first pair (and its image) is kept. Captions are compared by a
  * 128-bit SHA-256 prefix of the normalised text (kept as doc values, so a resumed ingest knows the
  * captions of earlier ones), which tells captions apart for any realistic memory.
+ *
+ * <p><b>Refusals.</b> A pair the memory cannot take (an id over 1024 characters, a caption over
+ * {@value LuceneMemoryConfig#MAX_CAPTION_CHARS}, decoded pixels, an inline image over its limit or
+ * unreadable) is refused with an {@link InvalidInputException} and counted in {@link #report()} as
+ * rejected, by reason.
  *
  * <p><b>Thread-safety.</b> {@link #add} may be called from many threads at once (Lucene indexes
  * concurrently); {@link #commit}, {@link #optimize} and {@link #close} are serialised with adds by a
@@ -72,6 +81,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LuceneMemoryWriter implements MemoryWriter {
   private static final Logger LOG = LoggerFactory.getLogger(LuceneMemoryWriter.class);
+  /** The reason in {@link #report()} of pairs skipped because their caption duplicates an earlier pair's. */
+  public static final String DUPLICATE_CAPTIONS = "duplicate captions";
   private static final int MAX_ID_CHARS = 1_024;
   private static final java.lang.invoke.VarHandle BIG_ENDIAN_LONG =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
@@ -93,6 +104,7 @@ public final class LuceneMemoryWriter implements MemoryWriter {
   private final AtomicLong duplicateIds = new AtomicLong();
   private final AtomicLong duplicateCaptions = new AtomicLong();
   private final AtomicLong commits = new AtomicLong();
+  private final RejectionTally rejections = new RejectionTally();
   private final Set<Path> unsyncedImages = new LinkedHashSet<>();
   private final long commitIntervalNanos;
   private volatile long lastCommitNanos = System.nanoTime();
@@ -223,9 +235,16 @@ public final class LuceneMemoryWriter implements MemoryWriter {
    */
   @Override
   public boolean add(ImageTextPair pair) {
+    Objects.requireNonNull(pair, "pair");
     ensureOpen();
     Scratch s = scratch.get();
-    Document doc = document(pair, s);
+    Document doc;
+    try {
+      doc = document(pair, s);
+    } catch (Refusal r) {
+      rejections.record(r.reason, pair.id());
+      throw r;
+    }
     BytesRef idKey = new BytesRef(pair.id());
     captionDigest(pair.caption(), s);
     long hi = (long) BIG_ENDIAN_LONG.get(s.digest, 0);
@@ -240,6 +259,7 @@ public final class LuceneMemoryWriter implements MemoryWriter {
         }
         if (config.dedupCaptions() && captionDigests.contains(hi, lo)) {
           duplicateCaptions.incrementAndGet();
+          rejections.record(DUPLICATE_CAPTIONS, pair.id());
           LOG.debug("{}: pair '{}' skipped: its caption duplicates an earlier pair's", owner, pair.id());
           return false;
         }
@@ -295,6 +315,18 @@ public final class LuceneMemoryWriter implements MemoryWriter {
     }
   }
 
+  /** True: {@link #optimize()} merges the index into one segment. */
+  @Override
+  public boolean supportsOptimize() {
+    return true;
+  }
+
+  /** Merges the index into one segment and commits: {@link #optimize(int) optimize(1)}. */
+  @Override
+  public void optimize() {
+    optimize(1);
+  }
+
   /**
    * Merges the index down to at most {@code maxSegments} segments and commits. A memory that is
    * built once and then queried many times answers faster from one segment. Blocks until done.
@@ -348,7 +380,12 @@ public final class LuceneMemoryWriter implements MemoryWriter {
     return pairsAtOpen + added.get();
   }
 
-  /** Counts of this writer's work so far. */
+  @Override
+  public IngestReport report() {
+    return new IngestReport(pairsAtOpen, added.get(), duplicateIds.get(), rejections.snapshot(), 0);
+  }
+
+  /** Counts of this writer's work so far, with the Lucene-only figures (duplicate captions, commits). */
   public IngestCounts counts() {
     return new IngestCounts(pairsAtOpen, added.get(), duplicateIds.get(), duplicateCaptions.get(), commits.get());
   }
@@ -428,7 +465,8 @@ public final class LuceneMemoryWriter implements MemoryWriter {
   /** Checks the pair and fills the scratch document of this thread (all but the dedup keys). */
   private Document document(ImageTextPair pair, Scratch s) {
     if (pair.id().length() > MAX_ID_CHARS) {
-      throw new InvalidInputException(
+      throw new Refusal(
+          "ids longer than " + MAX_ID_CHARS + " characters",
           "id", "pair id of " + pair.id().length() + " characters is longer than " + MAX_ID_CHARS + "; ids are keys, keep them short");
     }
     long chars = pair.caption().length();
@@ -436,7 +474,8 @@ public final class LuceneMemoryWriter implements MemoryWriter {
       chars += k.length() + 1;
     }
     if (chars > config.maxCaptionChars()) {
-      throw new InvalidInputException(
+      throw new Refusal(
+          "captions longer than the limit",
           "caption",
           "pair '" + pair.id() + "' has " + chars + " characters of caption and keywords, more than "
               + LuceneMemoryConfig.MAX_CAPTION_CHARS + "=" + config.maxCaptionChars()
@@ -451,6 +490,22 @@ public final class LuceneMemoryWriter implements MemoryWriter {
       return s.docWithImage;
     }
     return s.doc;
+  }
+
+  /** A pair the memory cannot take: an {@link InvalidInputException} for the caller, a reason for the report. */
+  private static final class Refusal extends InvalidInputException {
+    @java.io.Serial private static final long serialVersionUID = 1L;
+    final String reason;
+
+    Refusal(String reason, String field, String message) {
+      super(field, message);
+      this.reason = reason;
+    }
+
+    Refusal(String reason, String field, String message, Throwable cause) {
+      super(field, message, cause);
+      this.reason = reason;
+    }
   }
 
   /** The encoded pair and, for an inline image, its bytes. */
@@ -481,7 +536,8 @@ public final class LuceneMemoryWriter implements MemoryWriter {
         yield new Encoded(encoder.encode(id, caption, kw, PairCodec.INDEX_RELATIVE_PATH, writeImage(data)), null);
       }
       case ImageRef.OfPixels px ->
-          throw new InvalidInputException(
+          throw new Refusal(
+              "decoded-pixel images",
               "image",
               "pair '" + id + "' holds decoded pixels; the Lucene memory keeps encoded images (PNG, JPEG, ...) or"
                   + " references to them: encode the image first");
@@ -490,7 +546,8 @@ public final class LuceneMemoryWriter implements MemoryWriter {
 
   private void checkInlineSize(String id, long size) {
     if (size > config.inlineMaxBytes()) {
-      throw new InvalidInputException(
+      throw new Refusal(
+          "inline images over the size limit",
           "image",
           "pair '" + id + "' has an image of " + size + " bytes, more than " + LuceneMemoryConfig.INLINE_MAX_BYTES + "="
               + config.inlineMaxBytes() + "; raise the limit or keep images by reference ("
@@ -503,7 +560,7 @@ public final class LuceneMemoryWriter implements MemoryWriter {
       checkInlineSize(id, Files.size(path));
       return Files.readAllBytes(path);
     } catch (IOException e) {
-      throw new InvalidInputException("image", "image of pair '" + id + "' at " + path + " cannot be read to store it inline: " + e, e);
+      throw new Refusal("unreadable image files", "image", "image of pair '" + id + "' at " + path + " cannot be read to store it inline: " + e, e);
     }
   }
 

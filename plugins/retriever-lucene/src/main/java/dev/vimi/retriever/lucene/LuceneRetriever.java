@@ -218,8 +218,9 @@ public final class LuceneRetriever implements Retriever {
   }
 
   /**
-   * Pairs, distinct terms of the BM25 field, and bytes of the memory folder (index and image files).
-   * Computed once: the retriever sees a fixed snapshot.
+   * Pairs, distinct terms of the BM25 field, and bytes of the memory folder (index and image files);
+   * details: the memory folder ({@link MemoryStats#MEMORY}) and the analyzer ({@link
+   * MemoryStats#ANALYZER}). Computed once: the retriever sees a fixed snapshot.
    */
   @Override
   public MemoryStats stats() {
@@ -227,7 +228,10 @@ public final class LuceneRetriever implements Retriever {
       ensureOpen();
       if (stats == null) {
         try {
-          stats = new MemoryStats(reader.numDocs(), distinctTerms(), bytesOnDisk(memoryDir));
+          java.util.Map<String, String> details = new java.util.LinkedHashMap<>();
+          details.put(MemoryStats.MEMORY, memoryDir.toString());
+          details.put(MemoryStats.ANALYZER, analyzerName);
+          stats = new MemoryStats(reader.numDocs(), distinctTerms(), bytesOnDisk(memoryDir), details);
         } catch (IOException e) {
           throw new UncheckedIOException(owner + ": cannot compute the statistics of " + memoryDir, e);
         }

@@ -1,6 +1,7 @@
 package dev.vimi.retriever.lucene;
 
 import dev.vimi.spi.MemoryCheck;
+import dev.vimi.spi.MemoryWriter;
 import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.RetrieverProvider;
 import java.nio.file.Path;
@@ -81,8 +82,9 @@ public final class LuceneRetrieverProvider implements RetrieverProvider {
     return LuceneRetriever.open(LuceneMemoryConfig.from(config), config.owner());
   }
 
+  /** A {@link LuceneMemoryWriter}; it {@linkplain MemoryWriter#supportsOptimize() optimizes} (merges into one segment). */
   @Override
-  public LuceneMemoryWriter openWriter(ProviderConfig config) {
+  public MemoryWriter openWriter(ProviderConfig config) {
     return LuceneMemoryWriter.open(LuceneMemoryConfig.from(config), config.owner());
   }
 

@@ -56,7 +56,7 @@ class CommitCadenceTest {
 
   @Test
   void aCommitFollowsTheIntervalWithoutAnyCall() throws Exception {
-    try (LuceneMemoryWriter w = PROVIDER.openWriter(config("commit.interval.seconds", "1"))) {
+    try (LuceneMemoryWriter w = (LuceneMemoryWriter) PROVIDER.openWriter(config("commit.interval.seconds", "1"))) {
       assertThat(w.lastCommit()).as("a new memory has no commit yet").isEmpty();
       w.add(pair(0));
       w.add(pair(1));
@@ -72,7 +72,7 @@ class CommitCadenceTest {
 
   @Test
   void thePairCapCommitsAFastIngestBeforeTheInterval() throws Exception {
-    try (LuceneMemoryWriter w = PROVIDER.openWriter(config("commit.every", "50", "commit.interval.seconds", "3600"))) {
+    try (LuceneMemoryWriter w = (LuceneMemoryWriter) PROVIDER.openWriter(config("commit.every", "50", "commit.interval.seconds", "3600"))) {
       for (int i = 0; i < 120; i++) {
         w.add(pair(i));
       }
@@ -90,7 +90,7 @@ class CommitCadenceTest {
     Path tsv = Files.write(dir.resolve("in.tsv"), lines);
     List<IngestJob.Progress> seen = new ArrayList<>();
     Instant before = Instant.now();
-    try (LuceneMemoryWriter w = PROVIDER.openWriter(config());
+    try (LuceneMemoryWriter w = (LuceneMemoryWriter) PROVIDER.openWriter(config());
         PairReader r = PairReaders.open(tsv, ReadOptions.defaults())) {
       IngestJob.of(1, MalformedPolicy.FAIL, seen::add).run(r, w);
     }
@@ -99,7 +99,7 @@ class CommitCadenceTest {
     assertThat(last.lastCommit().pairs()).isEqualTo(2_000);
     assertThat(last.lastCommit().time()).isAfterOrEqualTo(before.minusSeconds(1));
 
-    try (LuceneMemoryWriter w = PROVIDER.openWriter(config())) {
+    try (LuceneMemoryWriter w = (LuceneMemoryWriter) PROVIDER.openWriter(config())) {
       MemoryWriter.Commit c = w.lastCommit().orElseThrow();
       assertThat(c.pairs()).isEqualTo(2_000);
       assertThat(c.time()).isBeforeOrEqualTo(Instant.now());

@@ -23,7 +23,7 @@ public final class CrashIngestChild {
             "retriever lucene",
             // commits by count only (the time bound is CommitCadenceTest's), so the parent can check whole batches
             Map.of("index.dir", memory.toString(), "commit.every", commitEvery, "commit.interval.seconds", "3600"));
-    LuceneMemoryWriter w = new LuceneRetrieverProvider().openWriter(config);
+    LuceneMemoryWriter w = (LuceneMemoryWriter) new LuceneRetrieverProvider().openWriter(config);
     long commits = 0;
     long n = 0;
     try (PairReader r = PairReaders.open(jsonl, ReadOptions.defaults())) {

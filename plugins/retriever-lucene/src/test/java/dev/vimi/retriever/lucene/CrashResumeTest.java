@@ -95,7 +95,7 @@ class CrashResumeTest {
     }
 
     // resume: add everything again
-    try (LuceneMemoryWriter w = provider.openWriter(config)) {
+    try (LuceneMemoryWriter w = (LuceneMemoryWriter) provider.openWriter(config)) {
       try (var reader = dev.vimi.memory.formats.PairReaders.open(jsonl, dev.vimi.memory.formats.ReadOptions.defaults())) {
         reader.forEachRemaining(w::add);
       }

@@ -36,7 +36,7 @@ class LuceneCorruptionTest {
   }
 
   private void ingest(int n) {
-    try (LuceneMemoryWriter w = PROVIDER.openWriter(config())) {
+    try (LuceneMemoryWriter w = (LuceneMemoryWriter) PROVIDER.openWriter(config())) {
       for (int i = 0; i < n; i++) {
         w.add(new ImageTextPair(String.format("id%05d", i), "a dog number " + i + " surfing", List.of(), null));
       }
@@ -121,7 +121,7 @@ class LuceneCorruptionTest {
   void aTamperedImageFileIsFoundByVerify() throws IOException {
     byte[] png = java.util.Base64.getDecoder().decode(
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
-    try (LuceneMemoryWriter w = PROVIDER.openWriter(config())) {
+    try (LuceneMemoryWriter w = (LuceneMemoryWriter) PROVIDER.openWriter(config())) {
       w.add(new ImageTextPair("a", "a red dot", List.of(), ImageRef.ofBytes(png)));
     }
     Path image;
@@ -142,7 +142,7 @@ class LuceneCorruptionTest {
   @Test
   void verifyRefusesWhileAnIngestWrites() {
     ingest(5);
-    try (LuceneMemoryWriter w = PROVIDER.openWriter(config())) {
+    try (LuceneMemoryWriter w = (LuceneMemoryWriter) PROVIDER.openWriter(config())) {
       assertThatThrownBy(() -> PROVIDER.verify(config()))
           .isInstanceOf(ConfigurationException.class)
           .hasMessageContaining("an ingest is writing to the memory")

@@ -37,7 +37,7 @@ class LuceneIngestJobTest {
     ProviderConfig config = ProviderConfig.of("retriever lucene", Map.of("index.dir", dir.resolve("m").toString(), "max.caption.chars", "1000"));
     LuceneRetrieverProvider provider = new LuceneRetrieverProvider();
 
-    try (LuceneMemoryWriter w = provider.openWriter(config);
+    try (LuceneMemoryWriter w = (LuceneMemoryWriter) provider.openWriter(config);
         PairReader r = PairReaders.open(input, read)) {
       assertThatThrownBy(() -> IngestJob.of(2, MalformedPolicy.FAIL, null).run(r, w))
           .isInstanceOf(InvalidInputException.class)
@@ -45,7 +45,7 @@ class LuceneIngestJobTest {
           .hasMessageMatching("(?s).*the memory refused pair 'q(399|799)'.*")
           .hasMessageContaining("max.caption.chars=1000");
     }
-    try (LuceneMemoryWriter w = provider.openWriter(config);
+    try (LuceneMemoryWriter w = (LuceneMemoryWriter) provider.openWriter(config);
         PairReader r = PairReaders.open(input, read)) {
       IngestJob.Result result = IngestJob.of(2, MalformedPolicy.SKIP, null).run(r, w);
       assertThat(result.rejected()).isEqualTo(2);

@@ -41,7 +41,7 @@ class LuceneMemoryTest {
   }
 
   private void ingest(ProviderConfig config, ImageTextPair... pairs) {
-    try (LuceneMemoryWriter w = PROVIDER.openWriter(config)) {
+    try (LuceneMemoryWriter w = (LuceneMemoryWriter) PROVIDER.openWriter(config)) {
       for (ImageTextPair p : pairs) {
         w.add(p);
       }
@@ -86,7 +86,7 @@ class LuceneMemoryTest {
   @Test
   void duplicateIdsAreSkippedAcrossSessionsAndCaptionDuplicatesByDefault() {
     ProviderConfig c = config("commit.every", "2");
-    try (LuceneMemoryWriter w = PROVIDER.openWriter(c)) {
+    try (LuceneMemoryWriter w = (LuceneMemoryWriter) PROVIDER.openWriter(c)) {
       assertThat(w.add(pair("a", "A red fox"))).isTrue();
       assertThat(w.add(pair("b", "a brown bear"))).isTrue();
       assertThat(w.add(pair("a", "another caption, same id"))).isFalse();
@@ -94,7 +94,7 @@ class LuceneMemoryTest {
       assertThat(w.add(pair("d", "a red fox cub"))).isTrue();
       assertThat(w.counts()).isEqualTo(new IngestCounts(0, 3, 1, 1, 1));
     }
-    try (LuceneMemoryWriter w = PROVIDER.openWriter(c)) {
+    try (LuceneMemoryWriter w = (LuceneMemoryWriter) PROVIDER.openWriter(c)) {
       assertThat(w.count()).isEqualTo(3);
       assertThat(w.add(pair("b", "a brown bear"))).isFalse();
       assertThat(w.add(pair("e", "A BROWN BEAR"))).isFalse();
@@ -102,7 +102,7 @@ class LuceneMemoryTest {
       assertThat(w.counts()).isEqualTo(new IngestCounts(3, 1, 1, 1, 0));
     }
     ProviderConfig keep = config("dedup.captions", "false");
-    try (LuceneMemoryWriter w = PROVIDER.openWriter(keep)) {
+    try (LuceneMemoryWriter w = (LuceneMemoryWriter) PROVIDER.openWriter(keep)) {
       assertThat(w.add(pair("g", "a polar bear"))).as("caption duplicates kept when asked").isTrue();
       assertThat(w.add(pair("g", "a polar bear"))).as("ids are always unique").isFalse();
     }
@@ -192,7 +192,7 @@ class LuceneMemoryTest {
   @Test
   void badPairsGetClearErrorsAndLeaveTheWriterUsable() {
     ProviderConfig c = config("images", "inline", "images.inline.max.bytes", "50");
-    try (LuceneMemoryWriter w = PROVIDER.openWriter(c)) {
+    try (LuceneMemoryWriter w = (LuceneMemoryWriter) PROVIDER.openWriter(c)) {
       assertThatThrownBy(() -> w.add(pair("big", "word ".repeat(210_000))))
           .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("pair 'big' has 1050000 characters")
@@ -282,7 +282,7 @@ class LuceneMemoryTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("is a file");
 
-    try (LuceneMemoryWriter w = PROVIDER.openWriter(config())) {
+    try (LuceneMemoryWriter w = (LuceneMemoryWriter) PROVIDER.openWriter(config())) {
       w.add(pair("a", "one"));
       assertThatThrownBy(() -> PROVIDER.openWriter(config()))
           .isInstanceOf(ConfigurationException.class)

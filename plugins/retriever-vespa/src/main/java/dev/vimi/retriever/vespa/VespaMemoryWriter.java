@@ -10,10 +10,14 @@ import ai.vespa.feed.client.ResultException;
 import ai.vespa.feed.client.impl.GracePeriodCircuitBreaker;
 import dev.vimi.spi.BackendException;
 import dev.vimi.spi.ImageTextPair;
+import dev.vimi.spi.IngestReport;
+import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.MemoryWriter;
+import dev.vimi.spi.RejectionTally;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -41,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * for every pair it accepted, and duplicates are counted in {@link FeedReport#duplicates()} when Vespa
  * answers.
  *
- * <p><b>Nothing silently lost.</b> Every pair ends up in {@link #report()} as landed, duplicate or
- * failed (with Vespa's reason). {@link #commit} and {@link #close} throw a {@link VespaFeedException}
+ * <p><b>Nothing silently lost.</b> Every pair ends up in {@link #feedReport()} as landed, duplicate or
+ * failed (with Vespa's reason), and in the SPI's {@link #report()} as added, duplicate or rejected (by
+ * reason; a pair refused by {@link #add} itself, such as one with decoded pixels, is rejected there too). {@link #commit} and {@link #close} throw a {@link VespaFeedException}
  * that lists the pairs that did not land since the previous commit. The circuit breaker
  * ({@code feed.grace-ms}, {@code feed.doom-ms}) stops a feed that keeps failing: once it is open,
  * {@link #add} throws instead of sending; so does it after {@code feed.max-failures} failed pairs.
@@ -65,6 +70,7 @@ public final class VespaMemoryWriter implements MemoryWriter {
   private final AtomicLong duplicates = new AtomicLong();
   private final ConcurrentLinkedQueue<FeedReport.FailedPair> failed = new ConcurrentLinkedQueue<>();
   private final AtomicLong failedCount = new AtomicLong();
+  private final RejectionTally rejections = new RejectionTally();
   private final Set<CompletableFuture<Void>> pending = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Number of entries of {@link #failed} already reported by a commit. */
@@ -137,7 +143,7 @@ public final class VespaMemoryWriter implements MemoryWriter {
 
   /**
    * Sends the pair to Vespa. Returns {@code true} once the pair is accepted for feeding; whether it
-   * landed or was a duplicate shows in {@link #report()} after {@link #commit()}.
+   * landed or was a duplicate shows in {@link #report()} (and {@link #feedReport()}) after {@link #commit()}.
    *
    * @throws VespaFeedException if the feed has been stopped (circuit breaker open, or more than
    *     {@code feed.max-failures} pairs failed)
@@ -145,11 +151,18 @@ public final class VespaMemoryWriter implements MemoryWriter {
    */
   @Override
   public boolean add(ImageTextPair pair) {
+    Objects.requireNonNull(pair, "pair");
     if (closed.get()) {
-      throw new IllegalStateException("this Vespa memory writer is closed");
+      throw new IllegalStateException("this Vespa memory writer of " + settings.feedEndpoint() + " is closed");
     }
     stopIfHopeless();
-    String document = VespaDocuments.documentJson(queryClient.json(), pair);
+    String document;
+    try {
+      document = VespaDocuments.documentJson(queryClient.json(), pair);
+    } catch (InvalidInputException e) {
+      rejections.record("image".equals(e.field()) ? "decoded-pixel images" : e.getMessage(), pair.id());
+      throw e;
+    }
     DocumentId id = DocumentId.of(settings.namespace(), settings.documentType(), pair.id());
     submitted.incrementAndGet();
     CompletableFuture<Result> put;
@@ -181,6 +194,7 @@ public final class VespaMemoryWriter implements MemoryWriter {
 
   private void fail(String id, String reason) {
     failed.add(new FeedReport.FailedPair(id, reason));
+    rejections.record(reason, id);
     failedCount.incrementAndGet();
   }
 
@@ -227,7 +241,7 @@ public final class VespaMemoryWriter implements MemoryWriter {
               + " was stopped: the circuit breaker opened after no write succeeded for "
               + settings.feed().doom().toMillis()
               + " ms (feed.doom-ms); fix the cluster and resume the ingest, which skips pairs that landed",
-          report(),
+          feedReport(),
           unreported());
     }
     int max = settings.feed().maxFailures();
@@ -240,7 +254,7 @@ public final class VespaMemoryWriter implements MemoryWriter {
               + " pairs failed (feed.max-failures="
               + max
               + ")",
-          report(),
+          feedReport(),
           unreported());
     }
   }
@@ -275,7 +289,7 @@ public final class VespaMemoryWriter implements MemoryWriter {
     drain();
     List<FeedReport.FailedPair> fresh = unreported();
     if (!fresh.isEmpty()) {
-      throw new VespaFeedException("not every pair landed in Vespa at " + settings.feedEndpoint(), report(), fresh);
+      throw new VespaFeedException("not every pair landed in Vespa at " + settings.feedEndpoint(), feedReport(), fresh);
     }
   }
 
@@ -285,8 +299,17 @@ public final class VespaMemoryWriter implements MemoryWriter {
     return initialCount + landed.get();
   }
 
-  /** The account of the feed so far. */
-  public FeedReport report() {
+  /**
+   * What this writer has done so far, in the SPI's terms: landed pairs are added, failed ones rejected
+   * with Vespa's (or the transport's) reason. {@link #feedReport()} has the feed's own account.
+   */
+  @Override
+  public IngestReport report() {
+    return new IngestReport(initialCount, landed.get(), duplicates.get(), rejections.snapshot(), pending.size());
+  }
+
+  /** The account of the feed so far: submitted, landed, duplicates, pending, each failed pair, the breaker. */
+  public FeedReport feedReport() {
     return new FeedReport(
         submitted.get(),
         landed.get(),
@@ -310,7 +333,7 @@ public final class VespaMemoryWriter implements MemoryWriter {
       } finally {
         queryClient.close();
       }
-      LOG.info("feed to {} closed: {}", settings.feedEndpoint(), report().summary());
+      LOG.info("feed to {} closed: {}", settings.feedEndpoint(), feedReport().summary());
     }
   }
 

@@ -97,11 +97,20 @@ public final class VespaRetriever implements Retriever {
     }
   }
 
-  /** Pairs from the query API's {@code totalCount} of a match-all query; terms and bytes are not known (-1). */
+  /**
+   * Pairs from the query API's {@code totalCount} of a match-all query; terms and bytes are not known
+   * (-1). Details: the query endpoint ({@link MemoryStats#MEMORY}), {@code namespace}, {@code
+   * document_type} and {@code rank_profile}.
+   */
   @Override
   public MemoryStats stats() {
     checkOpen();
-    return new MemoryStats(count(client, settings), -1, -1);
+    java.util.Map<String, String> details = new java.util.LinkedHashMap<>();
+    details.put(MemoryStats.MEMORY, settings.queryEndpoint().toString());
+    details.put("namespace", settings.namespace());
+    details.put("document_type", settings.documentType());
+    details.put("rank_profile", settings.rankProfile());
+    return new MemoryStats(count(client, settings), -1, -1, details);
   }
 
   /** The number of documents of the memory's type, by a match-all query with {@code hits=0}. */

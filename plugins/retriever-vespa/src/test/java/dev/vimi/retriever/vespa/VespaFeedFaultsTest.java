@@ -78,7 +78,7 @@ class VespaFeedFaultsTest {
     assertThat(e.report().landed()).isEqualTo(9);
     // reported once: close() commits again and has nothing new to report
     w.close();
-    assertThat(w.report().failed()).hasSize(1);
+    assertThat(w.feedReport().failed()).hasSize(1);
     assertThat(fake.documentIds()).hasSize(9).doesNotContain("p3");
     // the rejected document was not retried
     assertThat(fake.calls("feed").stream().filter(c -> docId(c).equals("p3")).count()).isEqualTo(1);
@@ -103,8 +103,8 @@ class VespaFeedFaultsTest {
     try (VespaMemoryWriter w = writer()) {
       VespaTestSupport.pairs(30, "p").forEach(w::add);
       w.commit();
-      assertThat(w.report().landed()).isEqualTo(30);
-      assertAccounted(w.report());
+      assertThat(w.feedReport().landed()).isEqualTo(30);
+      assertAccounted(w.feedReport());
     }
     assertThat(fake.documentCount()).isEqualTo(30);
     assertThat(puts()).isGreaterThan(30);
@@ -118,9 +118,9 @@ class VespaFeedFaultsTest {
       w.commit();
       // a put whose reply was lost with the connection may have been written: its retry then finds
       // the document and counts as a duplicate. Either way the pair is in the memory.
-      assertThat(w.report().failed()).isEmpty();
-      assertThat(w.report().landed() + w.report().duplicates()).isEqualTo(20);
-      assertAccounted(w.report());
+      assertThat(w.feedReport().failed()).isEmpty();
+      assertThat(w.feedReport().landed() + w.feedReport().duplicates()).isEqualTo(20);
+      assertAccounted(w.feedReport());
     }
     assertThat(fake.documentCount()).isEqualTo(20);
   }
@@ -181,16 +181,16 @@ class VespaFeedFaultsTest {
     assertThat(reported).extracting(FeedReport.FailedPair::id).containsExactlyInAnyOrderElementsOf(submitted);
     assertThat(reported).allSatisfy(f -> assertThat(f.reason()).contains("feed stopped: circuit breaker open"));
     assertThat(reported).anySatisfy(f -> assertThat(f.reason()).contains("Status 503").contains("content cluster down"));
-    assertThat(w.report().breakerOpen()).isTrue();
-    assertThat(w.report().landed()).isZero();
-    assertAccounted(w.report());
+    assertThat(w.feedReport().breakerOpen()).isTrue();
+    assertThat(w.feedReport().landed()).isZero();
+    assertAccounted(w.feedReport());
     // the feed does not hammer the cluster any more: add() refuses without sending
     int sent = puts();
     assertThatThrownBy(() -> w.add(new ImageTextPair("late", "one more pair", null)))
         .isInstanceOf(VespaFeedException.class)
         .hasMessageContaining("circuit breaker opened");
     assertThat(puts()).isEqualTo(sent);
-    assertThat(w.report().submitted()).isEqualTo(submitted.size());
+    assertThat(w.feedReport().submitted()).isEqualTo(submitted.size());
     w.close();
     assertThat(fake.documentCount()).isZero();
   }
@@ -240,7 +240,7 @@ class VespaFeedFaultsTest {
       assertThatThrownBy(() -> w.add(pixels))
           .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("pair 'px' holds decoded pixels");
-      assertThat(w.report().submitted()).isZero();
+      assertThat(w.feedReport().submitted()).isZero();
     }
     assertThat(puts()).isZero();
   }

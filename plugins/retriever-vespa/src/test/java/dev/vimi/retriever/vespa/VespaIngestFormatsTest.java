@@ -56,8 +56,8 @@ class VespaIngestFormatsTest {
         VespaMemoryWriter w = (VespaMemoryWriter) provider.openWriter(config(fake))) {
       // as `vimi memory ingest` does: one thread reads, two add concurrently, the job commits
       IngestJob.of(2, MalformedPolicy.FAIL, null).run(reader, w);
-      assertThat(w.report().failed()).isEmpty();
-      return w.report().landed();
+      assertThat(w.feedReport().failed()).isEmpty();
+      return w.feedReport().landed();
     }
   }
 

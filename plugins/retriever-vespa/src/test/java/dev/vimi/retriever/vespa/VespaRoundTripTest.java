@@ -50,7 +50,7 @@ class VespaRoundTripTest {
       }
       w.commit();
       assertThat(w.count()).isEqualTo(4);
-      assertThat(((VespaMemoryWriter) w).report().landed()).isEqualTo(4);
+      assertThat(((VespaMemoryWriter) w).feedReport().landed()).isEqualTo(4);
     }
     assertThat(fake.documentIds()).containsExactlyInAnyOrder("a", "b", "c", "d");
     assertThat(fake.calls("feed").stream().filter(c -> !c.handshake()))
@@ -125,7 +125,7 @@ class VespaRoundTripTest {
       pairs.forEach(w::add);
       w.add(pairs.get(9)); // the same id twice in one feed
       w.commit();
-      FeedReport report = w.report();
+      FeedReport report = w.feedReport();
       assertThat(report.submitted()).isEqualTo(11);
       assertThat(report.landed()).isEqualTo(4);
       assertThat(report.duplicates()).isEqualTo(7);

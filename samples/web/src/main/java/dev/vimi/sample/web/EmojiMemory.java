@@ -6,9 +6,9 @@ import dev.vimi.memory.formats.PairReader;
 import dev.vimi.memory.formats.PairReaders;
 import dev.vimi.memory.formats.ReadOptions;
 import dev.vimi.retriever.lucene.LuceneMemoryConfig;
-import dev.vimi.retriever.lucene.LuceneMemoryWriter;
 import dev.vimi.retriever.lucene.LuceneRetrieverProvider;
 import dev.vimi.spi.ConfigurationException;
+import dev.vimi.spi.MemoryWriter;
 import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spring.boot.autoconfigure.VimiPipelineCustomizer;
 import java.io.IOException;
@@ -54,10 +54,10 @@ class EmojiMemory {
     try {
       Files.createDirectories(memory.getParent());
       ProviderConfig config = ProviderConfig.of("retriever lucene", Map.of(LuceneMemoryConfig.INDEX_DIR, tmp.toString()));
-      try (LuceneMemoryWriter w = new LuceneRetrieverProvider().openWriter(config);
+      try (MemoryWriter w = new LuceneRetrieverProvider().openWriter(config);
           PairReader r = PairReaders.open(pairs, ReadOptions.defaults())) {
         IngestJob.of(1, MalformedPolicy.FAIL, p -> {}).run(r, w);
-        w.optimize(1);
+        w.optimize();
       }
       Files.move(tmp, memory, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

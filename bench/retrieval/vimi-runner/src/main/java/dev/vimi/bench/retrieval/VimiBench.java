@@ -6,9 +6,9 @@ import dev.vimi.memory.formats.MalformedPolicy;
 import dev.vimi.memory.formats.PairReader;
 import dev.vimi.memory.formats.PairReaders;
 import dev.vimi.memory.formats.ReadOptions;
-import dev.vimi.retriever.lucene.LuceneMemoryWriter;
 import dev.vimi.retriever.lucene.LuceneRetriever;
 import dev.vimi.retriever.lucene.LuceneRetrieverProvider;
+import dev.vimi.spi.MemoryWriter;
 import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.RetrievalQuery;
 import dev.vimi.spi.RetrievedItem;
@@ -67,12 +67,12 @@ public final class VimiBench {
     long cpu0 = processCpuNanos();
     long start = System.nanoTime();
     long pairs;
-    try (LuceneMemoryWriter w = new LuceneRetrieverProvider().openWriter(config(memory, extra));
+    try (MemoryWriter w = new LuceneRetrieverProvider().openWriter(config(memory, extra));
         PairReader r = PairReaders.open(corpus, ReadOptions.defaults())) {
       IngestJob.Result res = IngestJob.of(threads, MalformedPolicy.FAIL, null).run(r, w);
       pairs = res.reader().read();
       if (optimize) {
-        w.optimize(1);
+        w.optimize();
       }
     }
     double secs = (System.nanoTime() - start) / 1e9;

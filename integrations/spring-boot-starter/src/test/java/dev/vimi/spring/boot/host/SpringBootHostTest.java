@@ -8,10 +8,10 @@ import dev.vimi.api.Guidance;
 import dev.vimi.api.StageSpec;
 import dev.vimi.api.VimiPipeline;
 import dev.vimi.retriever.lucene.LuceneMemoryConfig;
-import dev.vimi.retriever.lucene.LuceneMemoryWriter;
 import dev.vimi.retriever.lucene.LuceneRetrieverProvider;
 import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.ImageTextPair;
+import dev.vimi.spi.MemoryWriter;
 import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.RetrievedItem;
 import dev.vimi.spring.boot.autoconfigure.VimiHealthIndicator;
@@ -51,7 +51,7 @@ class SpringBootHostTest {
   private Path memory() {
     Path index = dir.resolve("memory");
     ProviderConfig config = ProviderConfig.of("retriever lucene", Map.of(LuceneMemoryConfig.INDEX_DIR, index.toString()));
-    try (LuceneMemoryWriter w = new LuceneRetrieverProvider().openWriter(config)) {
+    try (MemoryWriter w = new LuceneRetrieverProvider().openWriter(config)) {
       w.add(new ImageTextPair("emoji-1f436", "dog face", List.of("animal", "dog", "pet", "puppy"), ImageRef.of(EMOJI.resolve("1f436.png"))));
       w.add(new ImageTextPair("emoji-1f415", "dog", List.of("animal", "dogs", "pet"), ImageRef.of(EMOJI.resolve("1f415.png"))));
       w.add(new ImageTextPair("emoji-1f431", "cat face", List.of("animal", "cat", "kitten"), ImageRef.of(EMOJI.resolve("1f431.png"))));
