@@ -326,6 +326,8 @@ def train_base(a):
         cfg["smooth"] = True
     if a.spacetime:
         cfg["spacetime"] = True
+    if a.layout > 0:
+        cfg["layout"] = True
     den = vt.BaseDenoiser(**cfg)
     model = torch.nn.ModuleDict({"encoder": enc, "denoiser": den})
     st = np.asarray(prompts.states[::13], dtype=np.float32)
@@ -345,7 +347,7 @@ def train_base(a):
     if os.path.exists(path):
         ck = vt.load(path, map_location=dev)
         old = dict(ck.get("config") or {})
-        added = [k for k in ("aux", "smooth", "spacetime") if cfg.get(k) and not old.get(k)]
+        added = [k for k in ("aux", "smooth", "spacetime", "layout") if cfg.get(k) and not old.get(k)]
         if added:
             # parts that join a run under way (new heads or paths that start silent; the rest continues as it was)
             for k in added:
@@ -357,6 +359,9 @@ def train_base(a):
                 ema["denoiser"].aux_head.load_state_dict(den.aux_head.state_dict())
             if "smooth" in added:
                 ema["denoiser"].smooth.load_state_dict(den.smooth.state_dict())
+            if "layout" in added:
+                ema["denoiser"].layout_mlp.load_state_dict(den.layout_mlp.state_dict())
+                ema["denoiser"].layout_in.data.copy_(den.layout_in.data)
             if "spacetime" in added:
                 for eb, mb in zip(ema["denoiser"].blocks, den.blocks):
                     eb.st.load_state_dict(mb.st.state_dict())
@@ -373,7 +378,7 @@ def train_base(a):
                              % (path, ck.get("config"), cfg))
         state = ck["state"]
     recipe = {k: getattr(a, k) for k in ("batch", "lr", "p_mean", "p_std", "log_uniform", "s1_share", "aux", "encoder_lr",
-                                         "encoder_frozen", "ema", "device", "start_span", "start_share")}
+                                         "encoder_frozen", "ema", "device", "start_span", "start_share", "layout")}
     runs = state.setdefault("runs", [])
     if not runs or runs[-1]["recipe"] != recipe:
         runs.append({"clips": state["clips"], "recipe": recipe, "time": time.strftime("%Y-%m-%d %H:%M:%S")})
@@ -435,7 +440,7 @@ def train_base(a):
         sigma = sample_sigma(b, g, a.p_mean, a.p_std, a.log_uniform)
         s5 = sigma.reshape(-1, 1, 1, 1, 1)
         xn = x0 + torch.randn(x0.shape, generator=g, device=dev) * s5
-        f, aux = den.forward_aux(xn * vt.c_in(s5), vt.c_noise(sigma), cond, mask, fps, res)
+        f, aux, layout = den.forward_aux(xn * vt.c_in(s5), vt.c_noise(sigma), cond, mask, fps, res)
         target = (x0 - vt.c_skip(s5) * xn) / vt.c_out(s5)
         loss = (f - target).pow(2).mean()
         total = loss
@@ -446,6 +451,14 @@ def train_base(a):
             aux_rgb = ((aux[:, 1:] - x0).pow(2) * sprite).sum() / (3 * sprite.sum() + 1.0)
             total = loss + a.aux * (aux_mask + aux_rgb)
             state["recent_aux"] = (state.get("recent_aux", []) + [float(aux_mask), float(aux_rgb)])[-400:]
+        if layout is not None:
+            # the layout prior's target: each token's share of sprite pixels in the clean clip (pooled over the
+            # token's patch); a prediction from the prompt alone, so it learns E[coverage | prompt]. Rows
+            # whose conditioning was dropped learn the unconditional coverage
+            cover = F.avg_pool3d(sprite, den.patch_size).flatten(1)  # [B, gt*gh*gw]
+            lay = F.binary_cross_entropy_with_logits(layout, cover)
+            total = total + a.layout * lay
+            state["recent_layout"] = (state.get("recent_layout", []) + [float(lay)])[-200:]
         opt.zero_grad(set_to_none=True)
         total.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -464,6 +477,8 @@ def train_base(a):
             if state.get("recent_aux"):
                 ra = state["recent_aux"][-2 * a.log_every:]
                 aux_txt = "  aux mask %.4f rgb %.4f" % (float(np.mean(ra[0::2])), float(np.mean(ra[1::2])))
+            if state.get("recent_layout"):
+                aux_txt += "  layout %.4f" % float(np.mean(state["recent_layout"][-a.log_every:]))
             log("step %d clips %d lr %.2e loss %.4f%s  %.2f s/step  %.2f CPU-h" % (
                 state["step"], state["clips"], lr, float(np.mean(losses)), aux_txt, dt / a.log_every,
                 state["cpu_s"] / 3600), logf)
@@ -602,6 +617,8 @@ def main():
     ap.add_argument("--aux", type=float, default=0.0,
                     help="base: weight of the training-only sprite head's loss (mask + colours; 0: no such head)")
     ap.add_argument("--smooth", action="store_true", help="base: the wide smoothing path (vimi_tiny.WideSmoothing)")
+    ap.add_argument("--layout", type=float, default=0.0,
+                    help="base: the layout prior (vimi_tiny.BaseDenoiser) and its loss weight; may join a run")
     ap.add_argument("--spacetime", action="store_true",
                     help="base: a space-time attention branch in every block (vimi_tiny.DenoiserBlock), may join a run")
     ap.add_argument("--frame-mod", action="store_true", help="base: adaLN per temporal position (vimi_tiny.BaseDenoiser)")

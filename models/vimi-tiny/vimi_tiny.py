@@ -502,7 +502,7 @@ class BaseDenoiser(nn.Module):
 
     def __init__(self, d=128, depth=4, heads=4, e=128, mlp=2, c=24, patch=(2, 6, 8), cond_dim=COND_DIM,
                  frames=FRAMES, height=BASE_H, width=BASE_W, pool=0, frame_mod=False, joint=False, aux=False,
-                 smooth=False, spacetime=False):
+                 smooth=False, spacetime=False, layout=False):
         super().__init__()
         pt, ph, pw = patch
         self.patch_size = tuple(patch)
@@ -560,6 +560,17 @@ class BaseDenoiser(nn.Module):
             self.aux_head = nn.Conv3d(c, 4, 3, padding=1)
         if smooth:
             self.smooth = WideSmoothing(c)
+        # layout: a prior of where the sprite is in every frame, read from the prompt alone: an MLP from C's
+        # summary to one logit per token (temporal x spatial grid), trained (train.py --layout) towards the
+        # share of each token's pixels the clean clip's sprite covers, i.e. towards E[coverage | prompt], a
+        # function of the conditioning only, so feeding it to the denoiser biases nothing. Its probability
+        # enters every token through a learned vector that starts at zero. The motion words decide this
+        # map frame by frame, which the denoiser's own layers had not learned to do from the adaLN summary.
+        if layout:
+            n_tok = self.grid[0] * self.grid[1] * self.grid[2]
+            self.layout_mlp = nn.Sequential(nn.Linear((pool * d) if pool else cond_dim, 256), nn.SiLU(),
+                                            nn.Linear(256, n_tok))
+            self.layout_in = nn.Parameter(torch.zeros(d))
 
     def summary(self, context, context_mask):
         """C [B, L, cond_dim] with its mask [B, L] -> [B, pool * d] (or [B, cond_dim]: the masked mean).
@@ -579,7 +590,8 @@ class BaseDenoiser(nn.Module):
         return self.forward_aux(x, c_noise, context, context_mask, fps, resolution)[0]
 
     def forward_aux(self, x, c_noise, context, context_mask, fps, resolution):
-        """(F, aux [B, 4, T, H, W] or None): aux is the sprite-mask logit and the sprite's colours."""
+        """(F, aux, layout): aux [B, 4, T, H, W] (the sprite-mask logit and the sprite's colours) in training
+        with the sprite head, else None; layout [B, gt*gh*gw] logits with the layout prior, else None."""
         b = x.shape[0]
         gt, gh, gw = self.grid
         pt, ph, pw = self.patch_size
@@ -589,7 +601,12 @@ class BaseDenoiser(nn.Module):
         pos = (self.pos_t.reshape(gt, 1, 1, d) + self.pos_h.reshape(1, gh, 1, d) + self.pos_w.reshape(1, 1, gw, d))
         h = h + pos.reshape(1, gt * gh * gw, d)
         toks, m = self.cond(c_noise, fps, resolution)
-        m = m + self.pool(self.summary(context, context_mask))
+        summ = self.summary(context, context_mask)
+        m = m + self.pool(summ)
+        layout = None
+        if hasattr(self, "layout_mlp"):
+            layout = self.layout_mlp(summ)  # [B, gt*gh*gw], frame-major as the tokens
+            h = h + torch.sigmoid(layout).unsqueeze(-1) * self.layout_in
         if self.frame_mod:
             mt = m.unsqueeze(1).expand(b, gt, m.shape[1])
             te = self.time_emb.unsqueeze(0).expand(b, gt, m.shape[1])
@@ -607,7 +624,7 @@ class BaseDenoiser(nn.Module):
         out = self.head(h) + self.linear(x, h, c_noise.reshape(b, 1, 1, 1, 1))
         if hasattr(self, "smooth"):
             out = out + self.smooth(x, h, c_noise.reshape(b, 1, 1, 1, 1))
-        return out, (self.aux_head(h) if hasattr(self, "aux_head") and self.training else None)
+        return out, (self.aux_head(h) if hasattr(self, "aux_head") and self.training else None), layout
 
 
 # ------------------------------------------------------------------------------------------------
