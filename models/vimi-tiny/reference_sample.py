@@ -14,7 +14,8 @@ It follows dev.vimi.api.VimiPipeline step by step:
 
 The conditioning C is an input (a case folder written by tools/SdkGenerate.java holds the one the SDK's
 encoder computed); the networks are the bundle's TorchScript files (the same weights as its ONNX
-graphs), or with --eager the PyTorch modules from the training checkpoints.
+graphs), or with --eager the PyTorch modules of vimi_tiny.py holding the same weights (read from the
+TorchScript files, so only committed files are needed).
 
     /usr/bin/python3 models/vimi-tiny/reference_sample.py CASE_DIR [--bundle DIR] [--write] [--eager]
 
@@ -155,16 +156,83 @@ def sample(stages, cond, mask, seed, steps, guidance=None, fps=24.0, on_step=Non
     return videos
 
 
+def _count(sd, prefix):
+    return len({k.split(".")[1] for k in sd if k.startswith(prefix + ".")})
+
+
+def _example(sp, takes_conditioning, b=2):
+    g = torch.Generator().manual_seed(5)
+    shape = (b, sp["channels"], sp["frames"], sp["height"], sp["width"])
+    x = torch.randn(shape, generator=g) * 0.5
+    cn = torch.tensor([0.3, -0.9][:b])
+    if not takes_conditioning:
+        return x, torch.clamp(torch.randn(shape, generator=g) * 0.5, -1, 1), cn
+    L, D = sp["conditioning"]["length"], sp["conditioning"]["dim"]
+    mask = torch.cat([torch.ones(b, 40), torch.zeros(b, L - 40)], dim=1)
+    mask[1:] = 0.0  # one empty conditioning, as the unconditional branch
+    return (x, cn, torch.randn(b, L, D, generator=g), mask, torch.full((b,), float(sp["fps"])),
+            torch.tensor([[float(sp["height"]), float(sp["width"])]] * b))
+
+
+def eager_module(sp, traced, takes_conditioning):
+    """The nn.Module (vimi_tiny.py) of a stage, with the weights of the bundle's TorchScript file `traced`.
+
+    The architecture's hyper-parameters are read off the weights' shapes; the attention heads, which no shape
+    shows, are the recipe's 4 (other divisors of d are tried if 4 does not reproduce the graph). The module
+    must reproduce the TorchScript graph on a batch of two (max |diff| <= 1e-4), else this fails: the eager
+    loop of bench/vimi-tiny then runs exactly the bundle's network, from committed files only."""
+    sd = traced.state_dict()
+    if takes_conditioning:
+        d = sd["pos_t"].shape[1]
+        patch = tuple(sd["patch.weight"].shape[2:])
+        grid = (sd["pos_t"].shape[0], sd["pos_h"].shape[0], sd["pos_w"].shape[0])
+        cfg = dict(d=d, depth=_count(sd, "blocks"), e=sd["mod_out.weight"].shape[1],
+                   mlp=sd["blocks.0.mlp.0.weight"].shape[0] // d, c=sd["stem.0.weight"].shape[0], patch=patch,
+                   cond_dim=sd["ctx.1.weight"].shape[1], frames=grid[0] * patch[0], height=grid[1] * patch[1],
+                   width=grid[2] * patch[2], pool=sd["pool_q"].shape[0] if "pool_q" in sd else 0,
+                   frame_mod="time_emb" in sd, joint="blocks.0.joint.qkv.weight" in sd,
+                   smooth=any(k.startswith("smooth.") for k in sd))
+        if (cfg["frames"], cfg["height"], cfg["width"]) != (sp["frames"], sp["height"], sp["width"]):
+            raise SystemExit("%s: the weights are for %s frames x %sx%s, the manifest's stage '%s' for %sx%sx%s"
+                             % (sp["name"], cfg["frames"], cfg["height"], cfg["width"], sp["name"], sp["frames"],
+                                sp["height"], sp["width"]))
+        heads = [4] + [h for h in (1, 2, 8, 16, 32) if d % h == 0]
+        make = [lambda h=h: vt.BaseDenoiser(heads=h, **cfg) for h in heads]
+    else:
+        cin = sd["inp.weight"].shape[1]
+        s2d = int(round(math.sqrt(cin / 6)))
+        cfg = dict(width=sd["inp.weight"].shape[0], depth=_count(sd, "blocks"), e=sd["emb.0.weight"].shape[0],
+                   s2d=s2d, c=sd["stem.0.weight"].shape[0])
+        make = [lambda: vt.Upsampler(**cfg)]
+    ex = _example(sp, takes_conditioning)
+    with torch.no_grad():
+        want = traced(*ex)
+        worst = None
+        for m in make:
+            net = m().eval()
+            missing, unexpected = net.load_state_dict(sd, strict=False)
+            own_buffers = {k for k, _ in net.named_buffers()}
+            if missing or [k for k in unexpected if k not in own_buffers]:
+                raise SystemExit("%s: the bundle's weights do not fit vimi_tiny.py (missing %s, unexpected %s)"
+                                 % (sp["name"], missing[:5], unexpected[:5]))
+            diff = (net(*ex) - want).abs().max().item()
+            if diff <= 1e-4:
+                return net
+            worst = diff if worst is None else min(worst, diff)
+    raise SystemExit("%s: no nn.Module of vimi_tiny.py reproduces the bundle's TorchScript graph (max |diff| %.3g)"
+                     % (sp["name"], worst))
+
+
 def load_stages(bundle, eager=False):
+    """The stages of a bundle: its TorchScript graphs, or with eager=True the same weights in vimi_tiny.py's
+    nn.Modules (eager_module), both from the bundle's committed files."""
     with open(os.path.join(bundle, "vimi-model.json")) as f:
         manifest = json.load(f)
     specs = manifest["stages"]
+    nets = [torch.jit.load(os.path.join(bundle, sp["graphs"]["pytorch"]["file"])).eval() for sp in specs]
     if eager:
-        import export as ex
-        _, base, _, sr, up, _ = ex.load()
-        nets = [base, sr, up]
-    else:
-        nets = [torch.jit.load(os.path.join(bundle, sp["graphs"]["pytorch"]["file"])).eval() for sp in specs]
+        nets = [eager_module(sp, net, any(i["role"] == "conditioning" for i in sp["graphs"]["pytorch"]["inputs"]))
+                for sp, net in zip(specs, nets)]
     out = []
     for sp, net in zip(specs, nets):
         roles = [i["role"] for i in sp["graphs"]["pytorch"]["inputs"]]

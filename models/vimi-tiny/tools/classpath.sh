@@ -1,22 +1,38 @@
 #!/bin/sh
-# Prints a class path with the SDK modules ViMi-tiny's tools use (engine, mllm encoder, Lucene
-# retriever, both backends, video-io, image-io) and their dependencies, from a built checkout:
-#   mvn -q -B install -DskipTests -pl vimi-spi,compat-tests,vimi-api,plugins/encoder-mllm,plugins/retriever-lucene,backends/onnx,backends/pytorch,plugins/video-io,plugins/image-io -am
+# Prints a class path with the SDK modules ViMi-tiny's tools and bench/vimi-tiny use (engine, mllm encoder,
+# Lucene retriever and the embedded emoji memory, both backends, video-io, image-io) and their dependencies,
+# all taken from this checkout: the modules' own jars (target/), never a vimi jar from ~/.m2, so nothing needs
+# `mvn install` and a stale installed snapshot cannot shadow the checkout.
+#
+# The first call (or any call with VIMI_BUILD=1, or after a module's jar went missing) builds them in one
+# Maven session: `mvn package dependency:build-classpath -DskipTests` on these modules and what they need
+# (MVN_OPTS, e.g. "-o", is passed on). Later calls reuse target/ as it is: after editing a module's sources,
+# run with VIMI_BUILD=1.
 # Usage: CP=$(models/vimi-tiny/tools/classpath.sh)
 set -e
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
-OUT=$ROOT/models/vimi-tiny/work/classpath
-mkdir -p "$OUT"
-MODS="vimi-spi vimi-api plugins/encoder-mllm plugins/retriever-lucene backends/denoiser-support backends/onnx backends/pytorch plugins/video-io plugins/image-io"
+MODS="vimi-spi vimi-api plugins/memory-formats plugins/encoder-mllm plugins/retriever-lucene memories/emoji backends/denoiser-support backends/onnx backends/pytorch plugins/video-io plugins/image-io"
+CPFILE=target/runtime-classpath.txt
+need=${VIMI_BUILD:-0}
+for m in $MODS; do
+  if [ ! -s "$ROOT/$m/$CPFILE" ] || ! ls "$ROOT/$m"/target/vimi-*-0.1.0-SNAPSHOT.jar >/dev/null 2>&1; then
+    need=1
+  fi
+done
+if [ "$need" = 1 ]; then
+  echo "classpath.sh: building $(echo $MODS | wc -w) modules (mvn package -DskipTests), a few minutes the first time ..." >&2
+  (cd "$ROOT" && nice -n 10 mvn -q -B -ntp -T1 $MVN_OPTS package dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile=$CPFILE -Dmdep.includeScope=runtime -pl "$(echo $MODS | tr ' ' ',')" -am >&2)
+fi
 JARS=""
 for m in $MODS; do
-  f="$OUT/$(echo "$m" | tr / _).txt"
-  if [ ! -s "$f" ]; then
-    (cd "$ROOT" && mvn -q -B dependency:build-classpath -Dmdep.outputFile="$f" -Dmdep.includeScope=runtime -pl "$m" >/dev/null)
-  fi
-  jar=$(ls "$ROOT/$m"/target/vimi-*-0.1.0-SNAPSHOT.jar 2>/dev/null | grep -v -e sources -e tests | head -1)
+  jar=$(ls "$ROOT/$m"/target/vimi-*-0.1.0-SNAPSHOT.jar | grep -v -e sources -e tests | head -1)
   JARS="$JARS:$jar"
 done
-DEPS=$(cat "$OUT"/*.txt | tr ':' '\n' | grep -v slf4j-simple | sort -u | tr '\n' ':')
-SIMPLE=$(find "$HOME/.m2/repository/org/slf4j/slf4j-simple" -name 'slf4j-simple-*.jar' | head -1)
+# third-party dependencies only: a module of this checkout comes from its own jar above (in-session, Maven
+# resolves siblings to their target/ jars; an installed dev/vimi snapshot is never taken)
+DEPS=$(for m in $MODS; do cat "$ROOT/$m/$CPFILE"; echo; done | tr ':' '\n' | grep -v -e '^$' -e "^$ROOT/" -e '/dev/vimi/' \
+  -e slf4j-simple -e junit -e opentest4j -e apiguardian -e assertj -e byte-buddy | sort -u | tr '\n' ':')
+# SLF4J's simple binding (a test dependency of the modules, so Maven fetched it) for the tools' log lines
+SIMPLE=$(for m in $MODS; do cat "$ROOT/$m/$CPFILE"; echo; done | tr ':' '\n' | grep slf4j-simple | head -1)
 echo "${JARS#:}:$DEPS$SIMPLE"

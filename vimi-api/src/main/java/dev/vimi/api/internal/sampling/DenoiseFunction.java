@@ -4,9 +4,21 @@ package dev.vimi.api.internal.sampling;
 @FunctionalInterface
 public interface DenoiseFunction {
   /**
+   * Writes {@code D(x; sigma)} into {@code out}, so that a sampler can reuse one array from step to step.
+   *
+   * @param x the noisy sample (not modified)
+   * @param out receives D(x; sigma), {@code x.length} values; not {@code x} itself
+   */
+  void denoiseInto(double[] x, double sigma, double[] out);
+
+  /**
    * @param x the noisy sample (not modified)
    * @param sigma its noise level
    * @return a new array holding D(x; sigma)
    */
-  double[] denoise(double[] x, double sigma);
+  default double[] denoise(double[] x, double sigma) {
+    double[] out = new double[x.length];
+    denoiseInto(x, sigma, out);
+    return out;
+  }
 }

@@ -10,7 +10,8 @@ import java.util.function.IntConsumer;
  * churn off the sampler is deterministic. The Euler correction is skipped on the last step, whose
  * target sigma is 0. The state is kept in double precision.
  *
- * <p>Stateless and thread-safe; each call owns its arrays.
+ * <p>Stateless and thread-safe; each call owns its arrays, which it allocates once (the state, the next
+ * state, the slope and the denoised estimates) and reuses from step to step.
  */
 public final class EdmSampler {
   private final SamplerKind kind;
@@ -61,7 +62,12 @@ public final class EdmSampler {
       throw new IllegalArgumentException(n + " values do not split into " + items + " items");
     }
     int itemSize = n / items;
+    // the state and the step's work arrays, allocated once per run: x and xNext swap after every step
     double[] x = new double[n];
+    double[] xNext = new double[n];
+    double[] slope = new double[n];
+    double[] den = new double[n];
+    double[] den2 = kind == SamplerKind.HEUN ? new double[n] : null;
     for (int j = 0; j < n; j++) {
       x[j] = noise[j] * sigmas[0];
     }
@@ -78,22 +84,22 @@ public final class EdmSampler {
           x[j] += scale * churnNoise[j / itemSize].nextGaussian();
         }
       }
-      double[] den = d.denoise(x, sigmaHat);
+      d.denoiseInto(x, sigmaHat, den);
       double h = next - sigmaHat;
-      double[] slope = new double[n];
-      double[] xNext = new double[n];
       for (int j = 0; j < n; j++) {
         slope[j] = (x[j] - den[j]) / sigmaHat;
         xNext[j] = x[j] + h * slope[j];
       }
       if (kind == SamplerKind.HEUN && next != 0) {
-        double[] den2 = d.denoise(xNext, next);
+        d.denoiseInto(xNext, next, den2);
         for (int j = 0; j < n; j++) {
           double slope2 = (xNext[j] - den2[j]) / next;
           xNext[j] = x[j] + h * 0.5 * (slope[j] + slope2);
         }
       }
+      double[] previous = x;
       x = xNext;
+      xNext = previous;
       afterStep.afterStep(i + 1, den);
     }
     return x;

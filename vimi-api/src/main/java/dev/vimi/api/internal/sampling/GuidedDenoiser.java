@@ -11,6 +11,7 @@ import dev.vimi.spi.OutputKind;
 import dev.vimi.spi.Tensor;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,9 +23,15 @@ import java.util.List;
  * with a per-frame scale {@code w_t}. The unconditional branch is conditioned on the item's negative
  * prompt when it has one (otherwise the empty conditioning) and sees the same low-res video and the
  * same known frames as the conditional one: guidance is about the prompt, not the frames. Output
- * shape and finiteness are checked on every call. The network writes into one output buffer this
- * instance allocates once and reuses ({@link Denoiser#evaluateInto}); the rows' arrays are reused
- * from step to step too.
+ * shape and finiteness are checked on every call.
+ *
+ * <p><b>No allocation per step.</b> What does not change from step to step (the conditioning, masks,
+ * low-res video and known frames of every call's rows) is batched once, on the first evaluation. The
+ * noisy-video input of each call lives in one direct buffer that every evaluation rewrites: the
+ * denoiser contract says a denoiser does not retain its input, so the tensor wrapping it (a new
+ * wrapper per call) is dead when the buffer is written again. The network writes into one output
+ * buffer this instance allocates once ({@link Denoiser#evaluateInto}); the rows' arrays are reused
+ * too.
  *
  * <p>Not thread-safe (it counts evaluations and owns its buffers); one instance per generation.
  */
@@ -47,7 +54,6 @@ public final class GuidedDenoiser implements DenoiseFunction {
   private final DenoiserSpec spec;
   private final List<Row> condRows = new ArrayList<>();
   private final List<Row> uncondRows = new ArrayList<>();
-  private final Guidance guidance;
   private final float fps;
   private final Cancellation cancellation;
   private final int[] shape;
@@ -55,11 +61,16 @@ public final class GuidedDenoiser implements DenoiseFunction {
   private final int plane;
   private final int frames;
   private final int itemSize;
+  private final boolean guided;
   private int evaluations;
   /** The network's output for one call of up to maxBatch rows; allocated on first use. */
   private FloatBuffer out;
   /** Each row's output, reused across steps. */
   private float[][] f;
+  /** The network calls of one evaluation and their inputs; built on first use. */
+  private Chunk[] chunks;
+  /** One item's c_in * x in float, reused. */
+  private float[] scaled;
 
   /**
    * One item.
@@ -95,7 +106,7 @@ public final class GuidedDenoiser implements DenoiseFunction {
       condRows.add(row(it.cond(), lr, kf, km));
       uncondRows.add(row(it.uncond(), lr, kf, km));
     }
-    this.guidance = guidance;
+    this.guided = !guidance.isIdentity();
     this.fps = fps;
     this.cancellation = cancellation;
     this.frames = v[1];
@@ -118,11 +129,14 @@ public final class GuidedDenoiser implements DenoiseFunction {
   }
 
   @Override
-  public double[] denoise(double[] x, double sigma) {
+  public void denoiseInto(double[] x, double sigma, double[] result) {
     cancellation.check("at sigma " + sigma + " of stage '" + spec.stage() + "'");
     int items = condRows.size();
     if (x.length != items * itemSize) {
       throw new IllegalArgumentException("x has " + x.length + " values, not " + items + " x " + itemSize);
+    }
+    if (result.length != x.length || result == x) {
+      throw new IllegalArgumentException("the result array must be another array of " + x.length + " values");
     }
     OutputKind kind = spec.outputKind();
     double sd = spec.sigmaData();
@@ -130,30 +144,42 @@ public final class GuidedDenoiser implements DenoiseFunction {
     double cSkip = kind.cSkip(sigma, sd);
     double cOut = kind.cOut(sigma, sd);
     float cNoise = (float) OutputKind.cNoise(sigma);
-    boolean guided = !guidance.isIdentity();
-    List<Tensor> xs = new ArrayList<>(items);
-    for (int i = 0; i < items; i++) {
-      float[] xin = new float[itemSize];
-      for (int j = 0; j < itemSize; j++) {
-        xin[j] = (float) (x[i * itemSize + j] * cIn);
-      }
-      xs.add(Tensor.of(xin, shape));
-    }
     // rows: cond 0, uncond 0, cond 1, uncond 1, ... (cond only when unguided)
     int perItem = guided ? 2 : 1;
     int rows = items * perItem;
-    if (f == null || f.length != rows) {
+    if (chunks == null) {
+      chunks = chunks(rows, perItem, Math.max(1, denoiser.maxBatch()));
       f = new float[rows][itemSize];
+      scaled = new float[itemSize];
     }
-    int maxBatch = Math.max(1, denoiser.maxBatch());
-    for (int from = 0; from < rows; from += maxBatch) {
-      int to = Math.min(rows, from + maxBatch);
-      FloatBuffer o = run(input(xs, from, to, perItem, (float) sigma, cNoise), sigma);
-      for (int r = from; r < to; r++) {
-        o.get((r - from) * itemSize, f[r]);
+    for (Chunk c : chunks) {
+      // the network input c_in * x in float, written into the chunk's reused buffer; an item's unconditional
+      // row is a copy of its conditional row
+      for (int r = c.from; r < c.to; r++) {
+        int k = r - c.from;
+        if (r % perItem == 1 && k > 0) {
+          c.x.put(k * itemSize, c.x, (k - 1) * itemSize, itemSize);
+          continue;
+        }
+        int base = (r / perItem) * itemSize;
+        for (int j = 0; j < itemSize; j++) {
+          scaled[j] = (float) (x[base + j] * cIn);
+        }
+        c.x.put(k * itemSize, scaled, 0, itemSize);
+      }
+      Arrays.fill(c.sigmas, (float) sigma);
+      Arrays.fill(c.cNoises, cNoise);
+      DenoiserInput in =
+          new DenoiserInput(
+              Tensor.wrap(c.x.duplicate().clear(), c.shape), c.sigmas, c.cNoises, c.cond, c.mask, fps, c.lowRes, c.known, c.knownMask);
+      FloatBuffer o = run(in, sigma);
+      for (int r = c.from; r < c.to; r++) {
+        int k = r - c.from;
+        o.get(k * itemSize, f[r]);
+        checkFinite(f[r], k * itemSize, sigma);
       }
     }
-    double[] result = new double[x.length];
+    int channels = itemSize / (frames * plane);
     for (int i = 0; i < items; i++) {
       int base = i * itemSize;
       float[] fc = f[i * perItem];
@@ -164,49 +190,76 @@ public final class GuidedDenoiser implements DenoiseFunction {
         continue;
       }
       float[] fu = f[i * perItem + 1];
-      for (int j = 0; j < itemSize; j++) {
-        double dc = cSkip * x[base + j] + cOut * fc[j];
-        double du = cSkip * x[base + j] + cOut * fu[j];
-        double w = frameScale[(j / plane) % frames];
-        result[base + j] = du + w * (dc - du);
+      int j = 0;
+      for (int ch = 0; ch < channels; ch++) {
+        for (int t = 0; t < frames; t++) {
+          double w = frameScale[t];
+          for (int end = j + plane; j < end; j++) {
+            double dc = cSkip * x[base + j] + cOut * fc[j];
+            double du = cSkip * x[base + j] + cOut * fu[j];
+            result[base + j] = du + w * (dc - du);
+          }
+        }
       }
     }
-    return result;
   }
 
-  private DenoiserInput input(List<Tensor> xs, int from, int to, int perItem, float sigma, float cNoise) {
-    int b = to - from;
-    Tensor[] x = new Tensor[b];
-    Tensor[] cond = new Tensor[b];
-    Tensor[] mask = new Tensor[b];
-    Tensor[] lowRes = new Tensor[b];
-    Tensor[] known = new Tensor[b];
-    Tensor[] knownMask = new Tensor[b];
-    float[] sigmas = new float[b];
-    float[] cNoises = new float[b];
-    for (int r = from; r < to; r++) {
-      int item = r / perItem;
-      Row row = (r % perItem == 0 ? condRows : uncondRows).get(item);
-      int k = r - from;
-      x[k] = xs.get(item);
-      cond[k] = row.cond();
-      mask[k] = row.mask();
-      lowRes[k] = row.lowRes();
-      known[k] = row.knownFrames();
-      knownMask[k] = row.knownMask();
-      sigmas[k] = sigma;
-      cNoises[k] = cNoise;
+  /**
+   * The network calls of one evaluation, rows {@code [from, to)} each: what does not change from step to
+   * step (conditioning, masks, low-res video, known frames) batched once, and the noisy-video buffer that
+   * every call rewrites.
+   */
+  private Chunk[] chunks(int rows, int perItem, int maxBatch) {
+    List<Chunk> out = new ArrayList<>();
+    for (int from = 0; from < rows; from += maxBatch) {
+      int to = Math.min(rows, from + maxBatch);
+      int b = to - from;
+      Tensor[] cond = new Tensor[b];
+      Tensor[] mask = new Tensor[b];
+      Tensor[] lowRes = new Tensor[b];
+      Tensor[] known = new Tensor[b];
+      Tensor[] knownMask = new Tensor[b];
+      for (int r = from; r < to; r++) {
+        Row row = (r % perItem == 0 ? condRows : uncondRows).get(r / perItem);
+        int k = r - from;
+        cond[k] = row.cond();
+        mask[k] = row.mask();
+        lowRes[k] = row.lowRes();
+        known[k] = row.knownFrames();
+        knownMask[k] = row.knownMask();
+      }
+      int[] s = shape.clone();
+      s[0] = b;
+      out.add(
+          new Chunk(
+              from, to, s, Tensor.allocate(b * itemSize), new float[b], new float[b], cat(cond), cat(mask),
+              lowRes[0] == null ? null : cat(lowRes), known[0] == null ? null : cat(known),
+              knownMask[0] == null ? null : cat(knownMask)));
     }
-    return new DenoiserInput(
-        cat(x), sigmas, cNoises, cat(cond), cat(mask), fps, lowRes[0] == null ? null : cat(lowRes),
-        known[0] == null ? null : cat(known), knownMask[0] == null ? null : cat(knownMask));
+    return out.toArray(Chunk[]::new);
   }
+
+  /** One network call's rows and inputs; {@code x} is rewritten by every evaluation. */
+  private record Chunk(
+      int from, int to, int[] shape, FloatBuffer x, float[] sigmas, float[] cNoises, Tensor cond, Tensor mask, Tensor lowRes,
+      Tensor known, Tensor knownMask) {}
 
   private static Tensor cat(Tensor[] parts) {
     return parts.length == 1 ? parts[0] : Tensor.concat(parts);
   }
 
-  /** Runs the network into the reused output buffer and returns it, after checking that the output is finite. */
+  private void checkFinite(float[] row, int offset, double sigma) {
+    for (int j = 0; j < row.length; j++) {
+      float v = row[j];
+      if (!Float.isFinite(v)) {
+        throw new BackendException(
+            "denoiser of stage '" + spec.stage() + "' returned a non-finite value (" + v + ") at flat index "
+                + (offset + j) + " for sigma " + sigma + "; the graph or its inputs are broken (check precision and input ranges)");
+      }
+    }
+  }
+
+  /** Runs the network into the reused output buffer and returns it. */
   private FloatBuffer run(DenoiserInput in, double sigma) {
     int n = in.x().size();
     if (out == null || out.capacity() < n) {
@@ -221,14 +274,6 @@ public final class GuidedDenoiser implements DenoiseFunction {
           "denoiser of stage '" + spec.stage() + "' failed at sigma " + sigma + ": " + e.getMessage(), e);
     }
     evaluations++;
-    for (int i = 0; i < n; i++) {
-      float v = out.get(i);
-      if (!Float.isFinite(v)) {
-        throw new BackendException(
-            "denoiser of stage '" + spec.stage() + "' returned a non-finite value (" + v + ") at flat index "
-                + i + " for sigma " + sigma + "; the graph or its inputs are broken (check precision and input ranges)");
-      }
-    }
     return out;
   }
 }
