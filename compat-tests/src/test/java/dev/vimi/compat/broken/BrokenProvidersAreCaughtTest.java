@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vimi.compat.BrokenPromiseError;
 import dev.vimi.compat.DenoiserContractSuite;
-import dev.vimi.compat.MemoryWriterContract.MemoryUnderTest;
-import dev.vimi.compat.MemoryWriterContractSuite;
 import dev.vimi.compat.RetrieverContractSuite;
 import dev.vimi.compat.SuiteResults;
 import dev.vimi.compat.SuiteResults.Outcome;
@@ -67,36 +65,6 @@ class BrokenProvidersAreCaughtTest {
     @Override
     protected Retriever createRetriever(List<ImageTextPair> memory, Path workDir) {
       return new BrokenRetrievers.SharedBuffer(BrokenRetrievers.reference(memory, workDir));
-    }
-  }
-
-  // ---- memory writers
-
-  static class ForgetsDuplicatesSuite extends MemoryWriterContractSuite {
-    @Override
-    protected MemoryUnderTest createMemory(Path workDir) {
-      return BrokenWriters.memory(workDir, BrokenWriters.ForgetsDuplicates::new);
-    }
-  }
-
-  static class WriterThrowsOnSecondCloseSuite extends MemoryWriterContractSuite {
-    @Override
-    protected MemoryUnderTest createMemory(Path workDir) {
-      return BrokenWriters.memory(workDir, BrokenWriters.ThrowsOnSecondClose::new);
-    }
-  }
-
-  static class DropsPixelsSilentlySuite extends MemoryWriterContractSuite {
-    @Override
-    protected MemoryUnderTest createMemory(Path workDir) {
-      return BrokenWriters.memory(workDir, BrokenWriters.DropsPixelsSilently::new);
-    }
-  }
-
-  static class ClaimsOptimizeSuite extends MemoryWriterContractSuite {
-    @Override
-    protected MemoryUnderTest createMemory(Path workDir) {
-      return BrokenWriters.memory(workDir, BrokenWriters.ClaimsOptimize::new);
     }
   }
 
@@ -197,52 +165,6 @@ class BrokenProvidersAreCaughtTest {
             assertThat(o.status()).as("%s: %s", check, o.message()).isEqualTo(Status.SUCCESSFUL);
           }
         });
-  }
-
-  @Test
-  void aWriterThatDoesNotReportDuplicatesIsCaught() {
-    String m = assertBroken(ForgetsDuplicatesSuite.class, "duplicateIdsAreSkippedAndReported", "a pair whose id is already in the memory is skipped");
-    assertThat(m).contains("duplicates in");
-    assertNamesTheSeed(m);
-    assertBroken(ForgetsDuplicatesSuite.class, "reportCountsEveryPair", "report() counts every pair handed to add()");
-  }
-
-  @Test
-  void aWriterThatThrowsOnASecondCloseIsCaught() {
-    String m = assertBroken(WriterThrowsOnSecondCloseSuite.class, "closeTwiceIsHarmless", "close() commits, a second close() does nothing");
-    assertThat(m).contains("already closed");
-  }
-
-  @Test
-  void aWriterThatDropsBadInputSilentlyIsCaught() {
-    String m = assertBroken(DropsPixelsSilentlySuite.class, "badInputIsRefusedClearly", "bad input is refused with an error that names it");
-    assertThat(m).contains("b-pixels");
-  }
-
-  @Test
-  void aWriterThatClaimsACapabilityItLacksIsCaught() {
-    String m = assertBroken(ClaimsOptimizeSuite.class, "optimizeKeepsEveryPairOrIsRefused", "optimize() keeps every pair when supportsOptimize() is true");
-    assertThat(m).contains("UnsupportedOperationException");
-  }
-
-  @Test
-  void theBrokenWritersBreakNothingElse() {
-    // each breaks one promise: the other checks pass, so the suite points at the right one
-    Map<Class<?>, List<String>> broken =
-        Map.of(
-            ForgetsDuplicatesSuite.class, List.of("duplicateIdsAreSkippedAndReported", "reportCountsEveryPair", "concurrentAddsCountEachPairOnce"),
-            WriterThrowsOnSecondCloseSuite.class, List.of("closeTwiceIsHarmless"),
-            DropsPixelsSilentlySuite.class, List.of("badInputIsRefusedClearly", "reportCountsEveryPair"),
-            ClaimsOptimizeSuite.class, List.of("optimizeKeepsEveryPairOrIsRefused"));
-    broken.forEach(
-        (suite, expected) ->
-            SuiteResults.run(suite)
-                .forEach(
-                    (check, o) -> {
-                      if (!expected.contains(check)) {
-                        assertThat(o.status()).as("%s of %s: %s", check, suite.getSimpleName(), o.message()).isEqualTo(Status.SUCCESSFUL);
-                      }
-                    }));
   }
 
   @Test
