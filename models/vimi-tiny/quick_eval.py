@@ -261,12 +261,30 @@ def pick_items(n):
 
 
 @torch.no_grad()
+def motion_ok(want, cx, cy, mass):
+    """Whether centroid tracks cx, cy and a mass per frame move the way the motion word says."""
+    t = np.arange(len(mass))
+    dx, dy, dm = np.polyfit(t, cx, 1)[0], np.polyfit(t, cy, 1)[0], np.polyfit(t, np.log(mass), 1)[0]
+    return {"left": dx < 0 and abs(dx) > abs(dy), "right": dx > 0 and abs(dx) > abs(dy),
+            "up": dy < 0 and abs(dy) > abs(dx), "down": dy > 0 and abs(dy) > abs(dx),
+            "grow": dm > 0, "shrink": dm < 0}[want]
+
+
+def centroids(weight):
+    """[T, H, W] non-negative weights -> (cx, cy, mass) per frame."""
+    mass = weight.sum(axis=(1, 2)) + 1e-9
+    ys, xs = np.mgrid[0:weight.shape[1], 0:weight.shape[2]]
+    return (weight * xs).sum(axis=(1, 2)) / mass, (weight * ys).sum(axis=(1, 2)) / mass, mass
+
+
 def probe(enc, den, prompts, items, shape, seeds=4, chunk=32):
-    """The pooled probe: background and motion sign of the expected clip D(80 n) per prompt."""
+    """The pooled probe: background and motion sign of the expected clip D(80 n) per prompt; with a layout
+    prior, also the motion sign of the prior's own coverage map (does the prior know where the sprite goes?)."""
     palette = json.load(open(EVAL_SET, encoding="utf-8"))["backgrounds"]
     runs = [r for r in arms(items) if r[1]["motion"] != "still"]
     bg_ok = 0
     mo_ok = 0
+    lay_ok = 0
     per = {}
     for start in range(0, len(runs), chunk):
         part = runs[start:start + chunk]
@@ -280,26 +298,27 @@ def probe(enc, den, prompts, items, shape, seeds=4, chunk=32):
             acc += denoise(den, x, torch.full((b,), 80.0, device=dev), cond, mask, torch.full((b,), gen.FPS, device=dev),
                            torch.tensor([[float(shape[2]), float(shape[3])]] * b, device=dev))
         acc /= seeds
+        lay = None
+        if hasattr(den, "layout_mlp"):
+            gt, gh, gw = den.grid
+            lay = torch.sigmoid(den.layout_mlp(den.summary(cond, mask))).reshape(b, gt, gh, gw).cpu().numpy()
+            for (key, it, _), l in zip(part, lay):
+                lay_ok += motion_ok(it["motion"], *centroids(l))
         for (key, it, _), v in zip(part, acc):
             fr = to_frames(v)
             bg = background(fr)
             bg_ok += nearest_colour(bg, palette) == it["background"]
             dev = np.sqrt(((fr - bg.reshape(1, 1, 1, 3)) ** 2).sum(-1))  # [T, H, W]
-            mass = dev.sum(axis=(1, 2)) + 1e-9
-            ys, xs = np.mgrid[0:fr.shape[1], 0:fr.shape[2]]
-            cx = (dev * xs).sum(axis=(1, 2)) / mass
-            cy = (dev * ys).sum(axis=(1, 2)) / mass
-            t = np.arange(len(mass))
-            dx, dy, dm = np.polyfit(t, cx, 1)[0], np.polyfit(t, cy, 1)[0], np.polyfit(t, np.log(mass), 1)[0]
             want = it["motion"]
-            ok = {"left": dx < 0 and abs(dx) > abs(dy), "right": dx > 0 and abs(dx) > abs(dy),
-                  "up": dy < 0 and abs(dy) > abs(dx), "down": dy > 0 and abs(dy) > abs(dx),
-                  "grow": dm > 0, "shrink": dm < 0}[want]
+            ok = motion_ok(want, *centroids(dev))
             mo_ok += ok
             per.setdefault(want, []).append(ok)
     n = len(runs)
-    return {"probe_background": bg_ok / n, "probe_motion": mo_ok / n,
-            "probe_motion_by": {k: sum(v) / len(v) for k, v in sorted(per.items())}}
+    out = {"probe_background": bg_ok / n, "probe_motion": mo_ok / n,
+           "probe_motion_by": {k: sum(v) / len(v) for k, v in sorted(per.items())}}
+    if hasattr(den, "layout_mlp"):
+        out["probe_layout_motion"] = lay_ok / n
+    return out
 
 
 @torch.no_grad()

@@ -328,6 +328,10 @@ def train_base(a):
         cfg["spacetime"] = True
     if a.layout > 0:
         cfg["layout"] = True
+    if a.layout_pixel:
+        if a.layout <= 0:
+            raise SystemExit("--layout-pixel needs --layout W (the prior it renders)")
+        cfg["layout_pixel"] = True
     den = vt.BaseDenoiser(**cfg)
     model = torch.nn.ModuleDict({"encoder": enc, "denoiser": den})
     st = np.asarray(prompts.states[::13], dtype=np.float32)
@@ -347,7 +351,7 @@ def train_base(a):
     if os.path.exists(path):
         ck = vt.load(path, map_location=dev)
         old = dict(ck.get("config") or {})
-        added = [k for k in ("aux", "smooth", "spacetime", "layout") if cfg.get(k) and not old.get(k)]
+        added = [k for k in ("aux", "smooth", "spacetime", "layout", "layout_pixel") if cfg.get(k) and not old.get(k)]
         if added:
             # parts that join a run under way (new heads or paths that start silent; the rest continues as it was)
             for k in added:
@@ -362,6 +366,8 @@ def train_base(a):
             if "layout" in added:
                 ema["denoiser"].layout_mlp.load_state_dict(den.layout_mlp.state_dict())
                 ema["denoiser"].layout_in.data.copy_(den.layout_in.data)
+            if "layout_pixel" in added:
+                ema["denoiser"].layout_px.data.copy_(den.layout_px.data)
             if "spacetime" in added:
                 for eb, mb in zip(ema["denoiser"].blocks, den.blocks):
                     eb.st.load_state_dict(mb.st.state_dict())
@@ -378,7 +384,7 @@ def train_base(a):
                              % (path, ck.get("config"), cfg))
         state = ck["state"]
     recipe = {k: getattr(a, k) for k in ("batch", "lr", "p_mean", "p_std", "log_uniform", "s1_share", "aux", "encoder_lr",
-                                         "encoder_frozen", "ema", "device", "start_span", "start_share", "layout")}
+                                         "encoder_frozen", "ema", "device", "start_span", "start_share", "layout", "layout_pixel")}
     runs = state.setdefault("runs", [])
     if not runs or runs[-1]["recipe"] != recipe:
         runs.append({"clips": state["clips"], "recipe": recipe, "time": time.strftime("%Y-%m-%d %H:%M:%S")})
@@ -420,6 +426,8 @@ def train_base(a):
             "noise %.3f | %.0f s" % (state["clips"], state["cpu_s"] / 3600, 100 * point["probe_background"],
                                      100 * point["probe_motion"], 100 * s["background"], 100 * s["motion"],
                                      100 * s["identity"], s["border_noise"], point["eval_s"]), logf)
+        if "probe_layout_motion" in point:
+            log("  layout prior's own motion sign %.0f%%" % (100 * point["probe_layout_motion"]), logf)
 
     while time.time() < t_end:
         c0 = time.process_time()
@@ -619,6 +627,8 @@ def main():
     ap.add_argument("--smooth", action="store_true", help="base: the wide smoothing path (vimi_tiny.WideSmoothing)")
     ap.add_argument("--layout", type=float, default=0.0,
                     help="base: the layout prior (vimi_tiny.BaseDenoiser) and its loss weight; may join a run")
+    ap.add_argument("--layout-pixel", action="store_true",
+                    help="base: the layout prior also at full resolution, into the stem's features; may join a run")
     ap.add_argument("--spacetime", action="store_true",
                     help="base: a space-time attention branch in every block (vimi_tiny.DenoiserBlock), may join a run")
     ap.add_argument("--frame-mod", action="store_true", help="base: adaLN per temporal position (vimi_tiny.BaseDenoiser)")

@@ -502,7 +502,7 @@ class BaseDenoiser(nn.Module):
 
     def __init__(self, d=128, depth=4, heads=4, e=128, mlp=2, c=24, patch=(2, 6, 8), cond_dim=COND_DIM,
                  frames=FRAMES, height=BASE_H, width=BASE_W, pool=0, frame_mod=False, joint=False, aux=False,
-                 smooth=False, spacetime=False, layout=False):
+                 smooth=False, spacetime=False, layout=False, layout_pixel=False):
         super().__init__()
         pt, ph, pw = patch
         self.patch_size = tuple(patch)
@@ -571,6 +571,13 @@ class BaseDenoiser(nn.Module):
             self.layout_mlp = nn.Sequential(nn.Linear((pool * d) if pool else cond_dim, 256), nn.SiLU(),
                                             nn.Linear(256, n_tok))
             self.layout_in = nn.Parameter(torch.zeros(d))
+        # layout_pixel: the same prior also at full resolution (its probability resized trilinearly from the
+        # token grid to every voxel) added to the stem's features through a vector that starts at zero. The
+        # skip carries it to the head's convolution directly: a rendering path of one layer from "where the
+        # prompt puts the sprite" to the output, which the token vector (four transformer blocks and the
+        # unpatchify away) did not open within ~9k clips.
+        if layout and layout_pixel:
+            self.layout_px = nn.Parameter(torch.zeros(c))
 
     def summary(self, context, context_mask):
         """C [B, L, cond_dim] with its mask [B, L] -> [B, pool * d] (or [B, cond_dim]: the masked mean).
@@ -597,15 +604,20 @@ class BaseDenoiser(nn.Module):
         pt, ph, pw = self.patch_size
         d, c = self.d, self.c
         skip = self.stem(x)
-        h = self.patch(skip).flatten(2).transpose(1, 2)  # [B, gt*gh*gw, d]
-        pos = (self.pos_t.reshape(gt, 1, 1, d) + self.pos_h.reshape(1, gh, 1, d) + self.pos_w.reshape(1, 1, gw, d))
-        h = h + pos.reshape(1, gt * gh * gw, d)
         toks, m = self.cond(c_noise, fps, resolution)
         summ = self.summary(context, context_mask)
         m = m + self.pool(summ)
         layout = None
         if hasattr(self, "layout_mlp"):
             layout = self.layout_mlp(summ)  # [B, gt*gh*gw], frame-major as the tokens
+        if hasattr(self, "layout_px"):
+            prob = torch.sigmoid(layout).reshape(b, 1, gt, gh, gw)
+            prob = F.interpolate(prob, size=(gt * pt, gh * ph, gw * pw), mode="trilinear", align_corners=False)
+            skip = skip + prob * self.layout_px.reshape(1, c, 1, 1, 1)
+        h = self.patch(skip).flatten(2).transpose(1, 2)  # [B, gt*gh*gw, d]
+        pos = (self.pos_t.reshape(gt, 1, 1, d) + self.pos_h.reshape(1, gh, 1, d) + self.pos_w.reshape(1, 1, gw, d))
+        h = h + pos.reshape(1, gt * gh * gw, d)
+        if layout is not None:
             h = h + torch.sigmoid(layout).unsqueeze(-1) * self.layout_in
         if self.frame_mod:
             mt = m.unsqueeze(1).expand(b, gt, m.shape[1])
