@@ -265,7 +265,7 @@ public final class Profile {
       int calls = st.sumCalls();
       int rows = Arrays.stream(st.rows).sum();
       parts.add(new Object[] {
-          String.format(Locale.ROOT, "%s: denoiser backend (%d steps, %d calls, %d rows)", st.name, st.steps, calls, rows), net});
+          String.format(Locale.ROOT, "%s: denoiser backend (%d step(s), %d call(s), %d row(s))", st.name, st.steps, calls, rows), net});
       parts.add(new Object[] {st.name + ": sampler (preconditioning, guidance, Heun update)", stepsMs - net});
       inSteps += stepsMs;
     }
