@@ -578,6 +578,13 @@ class BaseDenoiser(nn.Module):
         # unpatchify away) did not open within ~9k clips.
         if layout and layout_pixel:
             self.layout_px = nn.Parameter(torch.zeros(c))
+            # trilinear resizing (align_corners=False) is separable: one constant matrix per axis, so the
+            # exported graphs hold three matmuls instead of a 5-D Resize (not persistent: derived from the grid)
+            for name, n_out, n_in in (("rs_t", frames, self.grid[0]), ("rs_h", height, self.grid[1]),
+                                      ("rs_w", width, self.grid[2])):
+                eye = torch.eye(n_in).unsqueeze(0)  # [1, n_in (channels), n_in]
+                m = F.interpolate(eye, size=n_out, mode="linear", align_corners=False)[0].t().contiguous()
+                self.register_buffer(name, m, persistent=False)  # [n_out, n_in]
 
     def summary(self, context, context_mask):
         """C [B, L, cond_dim] with its mask [B, L] -> [B, pool * d] (or [B, cond_dim]: the masked mean).
@@ -611,8 +618,10 @@ class BaseDenoiser(nn.Module):
         if hasattr(self, "layout_mlp"):
             layout = self.layout_mlp(summ)  # [B, gt*gh*gw], frame-major as the tokens
         if hasattr(self, "layout_px"):
-            prob = torch.sigmoid(layout).reshape(b, 1, gt, gh, gw)
-            prob = F.interpolate(prob, size=(gt * pt, gh * ph, gw * pw), mode="trilinear", align_corners=False)
+            prob = torch.sigmoid(layout).reshape(b, gt, gh, gw)
+            prob = torch.matmul(torch.matmul(self.rs_h, prob), self.rs_w.t())  # [B, gt, H, W]
+            hh, ww = prob.shape[2], prob.shape[3]
+            prob = torch.matmul(self.rs_t, prob.reshape(b, gt, hh * ww)).reshape(b, 1, gt * pt, hh, ww)
             skip = skip + prob * self.layout_px.reshape(1, c, 1, 1, 1)
         h = self.patch(skip).flatten(2).transpose(1, 2)  # [B, gt*gh*gw, d]
         pos = (self.pos_t.reshape(gt, 1, 1, d) + self.pos_h.reshape(1, gh, 1, d) + self.pos_w.reshape(1, 1, gw, d))
