@@ -6,7 +6,6 @@ import dev.vimi.retriever.lucene.LuceneRetrieverProvider;
  */
 module dev.vimi.retriever.lucene {
   requires transitive dev.vimi.spi;
-  requires transitive dev.vimi.memory.formats;
   requires org.apache.lucene.core;
   requires org.apache.lucene.analysis.common;
 
