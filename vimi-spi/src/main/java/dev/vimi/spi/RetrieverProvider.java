@@ -43,4 +43,14 @@ public interface RetrieverProvider extends NamedProvider {
   default Optional<ProviderConfig> selfTestConfig(Path workDir) {
     return Optional.empty();
   }
+
+  /**
+   * The version of the on-disk format of the memories this provider writes and reads, or empty if it
+   * keeps no files of its own (a cluster) or does not say. A host that keeps a memory it built in a
+   * cache (the embedded emoji memory) names the cache folder after it, so that a provider version with
+   * another format builds the memory afresh instead of finding one it refuses. Cheap and constant.
+   */
+  default Optional<String> memoryFormat() {
+    return Optional.empty();
+  }
 }
