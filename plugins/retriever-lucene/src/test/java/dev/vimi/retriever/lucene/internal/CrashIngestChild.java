@@ -1,4 +1,4 @@
-package dev.vimi.retriever.lucene;
+package dev.vimi.retriever.lucene.internal;
 
 import dev.vimi.memory.formats.PairReader;
 import dev.vimi.memory.formats.PairReaders;

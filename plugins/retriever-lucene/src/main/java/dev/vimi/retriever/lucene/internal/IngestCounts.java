@@ -1,4 +1,4 @@
-package dev.vimi.retriever.lucene;
+package dev.vimi.retriever.lucene.internal;
 
 /**
  * What a {@link LuceneMemoryWriter} has done since it opened. Immutable.

@@ -1,4 +1,4 @@
-package dev.vimi.retriever.lucene;
+package dev.vimi.retriever.lucene.internal;
 
 import dev.vimi.spi.ConfigurationException;
 import java.lang.reflect.InvocationTargetException;
@@ -15,10 +15,10 @@ import org.apache.lucene.analysis.standard.StandardAnalyzer;
  * kept), or the fully qualified name of an {@link Analyzer} subclass with a public no-argument
  * constructor.
  */
-final class Analyzers {
+public final class Analyzers {
   private Analyzers() {}
 
-  static void check(String owner, String name) {
+  public static void check(String owner, String name) {
     create(owner, name).close();
   }
 

@@ -1,5 +1,6 @@
-package dev.vimi.retriever.lucene;
+package dev.vimi.retriever.lucene.internal;
 
+import dev.vimi.retriever.lucene.LuceneMemoryConfig;
 import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.MemoryCheck;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package dev.vimi.retriever.lucene;
+package dev.vimi.retriever.lucene.internal;
 
+import dev.vimi.retriever.lucene.LuceneMemoryConfig;
 import dev.vimi.spi.MemoryCheck;
 import dev.vimi.spi.MemoryWriter;
 import dev.vimi.spi.ProviderConfig;
@@ -66,6 +67,12 @@ public final class LuceneRetrieverProvider implements RetrieverProvider {
    * refused with a message to ingest it again.
    */
   public static final int MEMORY_FORMAT_VERSION = 3;
+
+  /** {@link #MEMORY_FORMAT_VERSION}, for hosts that cache a memory they built. */
+  @Override
+  public Optional<String> memoryFormat() {
+    return Optional.of(Integer.toString(MEMORY_FORMAT_VERSION));
+  }
 
   @Override
   public String name() {

@@ -1,4 +1,4 @@
-package dev.vimi.retriever.lucene;
+package dev.vimi.retriever.lucene.internal;
 
 import java.io.IOException;
 import org.apache.lucene.index.DocValues;

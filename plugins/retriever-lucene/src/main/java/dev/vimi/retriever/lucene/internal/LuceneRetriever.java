@@ -1,5 +1,6 @@
-package dev.vimi.retriever.lucene;
+package dev.vimi.retriever.lucene.internal;
 
+import dev.vimi.retriever.lucene.LuceneMemoryConfig;
 import dev.vimi.spi.BackendException;
 import dev.vimi.spi.MemoryStats;
 import dev.vimi.spi.RetrievalQuery;

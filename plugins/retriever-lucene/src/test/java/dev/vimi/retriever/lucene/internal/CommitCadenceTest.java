@@ -1,4 +1,4 @@
-package dev.vimi.retriever.lucene;
+package dev.vimi.retriever.lucene.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,7 @@ import dev.vimi.memory.formats.MalformedPolicy;
 import dev.vimi.memory.formats.PairReader;
 import dev.vimi.memory.formats.PairReaders;
 import dev.vimi.memory.formats.ReadOptions;
+import dev.vimi.retriever.lucene.LuceneMemoryConfig;
 import dev.vimi.spi.ImageTextPair;
 import dev.vimi.spi.MemoryWriter;
 import dev.vimi.spi.ProviderConfig;

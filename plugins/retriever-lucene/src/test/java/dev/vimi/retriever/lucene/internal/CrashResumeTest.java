@@ -1,4 +1,4 @@
-package dev.vimi.retriever.lucene;
+package dev.vimi.retriever.lucene.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
