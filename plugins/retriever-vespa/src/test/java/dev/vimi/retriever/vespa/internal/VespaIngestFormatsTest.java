@@ -1,6 +1,6 @@
-package dev.vimi.retriever.vespa;
+package dev.vimi.retriever.vespa.internal;
 
-import static dev.vimi.retriever.vespa.VespaTestSupport.config;
+import static dev.vimi.retriever.vespa.internal.VespaTestSupport.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vimi.memory.formats.IngestJob;

@@ -1,5 +1,6 @@
-package dev.vimi.retriever.vespa;
+package dev.vimi.retriever.vespa.internal;
 
+import dev.vimi.retriever.vespa.VespaApplicationPackage;
 import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.ProviderConfig;
 import java.net.URI;

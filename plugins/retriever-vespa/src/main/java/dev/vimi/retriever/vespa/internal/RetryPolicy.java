@@ -1,4 +1,4 @@
-package dev.vimi.retriever.vespa;
+package dev.vimi.retriever.vespa.internal;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;

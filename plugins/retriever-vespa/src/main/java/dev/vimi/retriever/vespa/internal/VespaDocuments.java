@@ -1,4 +1,4 @@
-package dev.vimi.retriever.vespa;
+package dev.vimi.retriever.vespa.internal;
 
 import static dev.vimi.retriever.vespa.VespaApplicationPackage.FIELD_CAPTION;
 import static dev.vimi.retriever.vespa.VespaApplicationPackage.FIELD_ID;

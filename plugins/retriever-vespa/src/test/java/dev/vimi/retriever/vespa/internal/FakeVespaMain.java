@@ -1,4 +1,4 @@
-package dev.vimi.retriever.vespa;
+package dev.vimi.retriever.vespa.internal;
 
 /**
  * Runs the test fake on a loopback port until stdin closes, to try {@code vimi memory ... --retriever

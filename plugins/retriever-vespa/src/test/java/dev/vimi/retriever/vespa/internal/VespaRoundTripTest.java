@@ -1,10 +1,11 @@
-package dev.vimi.retriever.vespa;
+package dev.vimi.retriever.vespa.internal;
 
-import static dev.vimi.retriever.vespa.VespaTestSupport.config;
+import static dev.vimi.retriever.vespa.internal.VespaTestSupport.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vimi.retriever.vespa.FeedReport;
 import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.ImageTextPair;
 import dev.vimi.spi.MemoryWriter;

@@ -1,10 +1,10 @@
-package dev.vimi.retriever.vespa;
+package dev.vimi.retriever.vespa.internal;
 
-import static dev.vimi.retriever.vespa.VespaTestSupport.config;
+import static dev.vimi.retriever.vespa.internal.VespaTestSupport.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vimi.retriever.vespa.FakeVespa.Reply;
+import dev.vimi.retriever.vespa.internal.FakeVespa.Reply;
 import dev.vimi.spi.BackendException;
 import dev.vimi.spi.ImageTextPair;
 import dev.vimi.spi.MemoryWriter;

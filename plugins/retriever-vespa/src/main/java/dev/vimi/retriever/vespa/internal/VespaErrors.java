@@ -1,4 +1,4 @@
-package dev.vimi.retriever.vespa;
+package dev.vimi.retriever.vespa.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.vimi.retriever.vespa;
+package dev.vimi.retriever.vespa.internal;
 
 import dev.vimi.compat.RetrieverContractSuite;
 import dev.vimi.spi.ImageTextPair;

@@ -1,7 +1,8 @@
-package dev.vimi.retriever.vespa;
+package dev.vimi.retriever.vespa.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vimi.retriever.vespa.VespaApplicationPackage;
 import dev.vimi.spi.RetrieverProvider;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;

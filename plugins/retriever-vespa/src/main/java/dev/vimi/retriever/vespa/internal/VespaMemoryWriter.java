@@ -1,4 +1,4 @@
-package dev.vimi.retriever.vespa;
+package dev.vimi.retriever.vespa.internal;
 
 import ai.vespa.feed.client.DocumentId;
 import ai.vespa.feed.client.FeedClient;
@@ -8,6 +8,8 @@ import ai.vespa.feed.client.OperationParameters;
 import ai.vespa.feed.client.Result;
 import ai.vespa.feed.client.ResultException;
 import ai.vespa.feed.client.impl.GracePeriodCircuitBreaker;
+import dev.vimi.retriever.vespa.FeedReport;
+import dev.vimi.retriever.vespa.VespaFeedException;
 import dev.vimi.spi.BackendException;
 import dev.vimi.spi.ImageTextPair;
 import dev.vimi.spi.IngestReport;

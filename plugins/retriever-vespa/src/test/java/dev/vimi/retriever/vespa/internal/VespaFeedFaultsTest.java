@@ -1,11 +1,13 @@
-package dev.vimi.retriever.vespa;
+package dev.vimi.retriever.vespa.internal;
 
-import static dev.vimi.retriever.vespa.VespaTestSupport.config;
+import static dev.vimi.retriever.vespa.internal.VespaTestSupport.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.vimi.retriever.vespa.FakeVespa.Reply;
+import dev.vimi.retriever.vespa.FeedReport;
+import dev.vimi.retriever.vespa.VespaFeedException;
+import dev.vimi.retriever.vespa.internal.FakeVespa.Reply;
 import dev.vimi.spi.BackendException;
 import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.ImageTextPair;
