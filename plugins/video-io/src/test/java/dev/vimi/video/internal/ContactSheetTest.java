@@ -1,10 +1,11 @@
-package dev.vimi.video;
+package dev.vimi.video.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.Video;
+import dev.vimi.video.ContactSheet;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

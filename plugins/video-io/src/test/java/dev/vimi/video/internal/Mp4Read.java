@@ -1,4 +1,4 @@
-package dev.vimi.video;
+package dev.vimi.video.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.vimi.video;
+package dev.vimi.video.internal;
 
 import dev.vimi.spi.Video;
 import dev.vimi.spi.VideoWriter;

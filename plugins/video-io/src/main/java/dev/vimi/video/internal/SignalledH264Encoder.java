@@ -1,4 +1,4 @@
-package dev.vimi.video;
+package dev.vimi.video.internal;
 
 import org.jcodec.codecs.h264.H264Encoder;
 import org.jcodec.codecs.h264.encode.RateControl;

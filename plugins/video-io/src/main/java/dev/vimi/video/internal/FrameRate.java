@@ -1,4 +1,4 @@
-package dev.vimi.video;
+package dev.vimi.video.internal;
 
 /**
  * A frame rate as an exact fraction for container time bases: each frame lasts {@code

@@ -1,4 +1,4 @@
-package dev.vimi.video;
+package dev.vimi.video.internal;
 
 import java.awt.image.RenderedImage;
 import java.io.IOException;
@@ -9,10 +9,10 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.FileImageOutputStream;
 
 /** Writes one PNG with the JDK's writer, without ImageIO's global cache settings. */
-final class Pngs {
+public final class Pngs {
   private Pngs() {}
 
-  static void write(RenderedImage image, Path file) throws IOException {
+  public static void write(RenderedImage image, Path file) throws IOException {
     Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
     if (!writers.hasNext()) {
       throw new IOException("this Java runtime has no PNG writer (javax.imageio); cannot write " + file);

@@ -1,4 +1,4 @@
-package dev.vimi.video;
+package dev.vimi.video.internal;
 
 import org.jcodec.common.model.ColorSpace;
 import org.jcodec.common.model.Picture;

@@ -1,4 +1,4 @@
-package dev.vimi.video;
+package dev.vimi.video.internal;
 
 import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.Video;
@@ -6,14 +6,14 @@ import java.awt.image.BufferedImage;
 import java.util.Objects;
 
 /** Frames of a {@link Video} as opaque RGB pixels, upscaled by an integer factor (nearest neighbour). */
-final class FrameImages {
+public final class FrameImages {
   /** Largest width or height of an upscaled frame; H.264 level limits and memory stay sane below it. */
   static final int MAX_SIDE = 16384;
 
   private FrameImages() {}
 
   /** Rejects a scale below 1 or one that makes a frame larger than {@link #MAX_SIDE} on a side. */
-  static void checkScale(Video video, int scale) {
+  public static void checkScale(Video video, int scale) {
     Objects.requireNonNull(video, "video");
     if (scale < 1) {
       throw new InvalidInputException("scale", "the upscale factor must be at least 1 but is " + scale);
@@ -43,7 +43,7 @@ final class FrameImages {
    * Frame {@code t} as packed opaque {@code 0xFFRRGGBB} pixels, {@code width*scale} by {@code
    * height*scale}, row-major. The scale must have been checked.
    */
-  static int[] pixels(Video video, int t, int scale) {
+  public static int[] pixels(Video video, int t, int scale) {
     int[] src = video.argb(t);
     return scale == 1 ? src : upscale(src, video.width(), video.height(), scale);
   }

@@ -1,4 +1,4 @@
-package dev.vimi.video;
+package dev.vimi.video.internal;
 
 import dev.vimi.spi.InvalidInputException;
 import java.io.IOException;
@@ -27,12 +27,12 @@ import org.slf4j.LoggerFactory;
  * is then renamed onto the target (atomically where the file system allows). On failure the
  * temporary sibling is deleted and the target is untouched.
  */
-final class OutputTargets {
+public final class OutputTargets {
   private static final Logger LOG = LoggerFactory.getLogger(OutputTargets.class);
 
   /** Writes content into the (already created, empty) temporary file or folder it is given. */
   @FunctionalInterface
-  interface Content {
+  public interface Content {
     void writeTo(Path temporary) throws IOException;
   }
 
@@ -45,7 +45,7 @@ final class OutputTargets {
    * @param what what is written, for messages ("MP4 video")
    * @param extensionHint how a good target name ends, for messages (".mp4")
    */
-  static void writeFile(Path target, String what, String extensionHint, Content content) throws IOException {
+  public static void writeFile(Path target, String what, String extensionHint, Content content) throws IOException {
     Path abs = absolute(target);
     Path parent = checkParent(abs, target);
     if (Files.isDirectory(abs)) {
@@ -126,7 +126,7 @@ final class OutputTargets {
    * The checks {@link #writeFile} and {@link #writeFolder} make before writing: the parent folder
    * exists and is writable, and the target is not a folder (for a file) or a file (for a folder).
    */
-  static void checkTarget(Path target, boolean folder) {
+  public static void checkTarget(Path target, boolean folder) {
     Path abs = absolute(target);
     Path parent = checkParent(abs, target);
     if (!folder && Files.isDirectory(abs)) {

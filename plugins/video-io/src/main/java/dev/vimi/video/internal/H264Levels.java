@@ -1,4 +1,4 @@
-package dev.vimi.video;
+package dev.vimi.video.internal;
 
 /**
  * The smallest H.264 level (ITU-T H.264 Table A-1) whose frame size and macroblock rate limits a

@@ -1,4 +1,4 @@
-package dev.vimi.video;
+package dev.vimi.video.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +8,8 @@ import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.VideoWriter;
 import dev.vimi.spi.VideoWriterProvider;
+import dev.vimi.video.ContactSheet;
+import dev.vimi.video.VideoWriters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
