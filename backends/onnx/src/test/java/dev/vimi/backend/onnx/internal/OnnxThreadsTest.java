@@ -1,4 +1,4 @@
-package dev.vimi.backend.onnx;
+package dev.vimi.backend.onnx.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,4 +1,4 @@
-package dev.vimi.backend.onnx;
+package dev.vimi.backend.onnx.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;

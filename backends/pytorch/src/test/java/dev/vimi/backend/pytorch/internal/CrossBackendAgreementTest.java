@@ -1,13 +1,13 @@
-package dev.vimi.backend.pytorch;
+package dev.vimi.backend.pytorch.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vimi.api.GenerationRequest;
 import dev.vimi.api.GenerationResult;
+import dev.vimi.api.Plugins;
 import dev.vimi.api.VimiPipeline;
 import dev.vimi.api.model.ModelBundle;
 import dev.vimi.backend.fixtures.VimiTinyReference;
-import dev.vimi.backend.onnx.OnnxDenoiserProvider;
 import dev.vimi.spi.Denoiser;
 import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.Tensor;
@@ -38,7 +38,7 @@ class CrossBackendAgreementTest {
   void singleEvaluationsAgree() {
     for (String stage : new String[] {"base", "upsampler"}) {
       TestBundle.Case c = TestBundle.readCase(stage);
-      try (Denoiser onnx = new OnnxDenoiserProvider().create(TestBundle.spec(stage, "onnx"), ProviderConfig.empty("onnx"));
+      try (Denoiser onnx = Plugins.discover().denoisers().get("onnx").create(TestBundle.spec(stage, "onnx"), ProviderConfig.empty("onnx"));
           Denoiser torch = new PyTorchDenoiserProvider().create(TestBundle.spec(stage, "pytorch"), ProviderConfig.empty("pytorch"))) {
         double diff = TestBundle.maxAbsDiff(onnx.evaluate(c.input()).toArray(), torch.evaluate(c.input()).toArray());
         LOG.info("stage {}: one evaluation, onnx vs pytorch max abs diff {}", stage, diff);

@@ -1,4 +1,4 @@
-package dev.vimi.backend.pytorch;
+package dev.vimi.backend.onnx.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,17 +8,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ViMi-tiny (models/vimi-tiny/bundle; its manifest is checked by denoiser-support's VimiTinyBundleTest) on libtorch (TorchScript) reproduces the Python reference sampler for the
+ * ViMi-tiny (models/vimi-tiny/bundle; its manifest is checked by denoiser-support's VimiTinyBundleTest) on ONNX Runtime reproduces the Python reference sampler for the
  * committed reference case (see {@link VimiTinyReference}): the same seed, request and conditioning give
  * the same base video and the same upsampled video, max |SDK - Python| <= {@value VimiTinyReference#TOLERANCE}.
  */
-class VimiTinyPyTorchParityTest {
-  private static final Logger LOG = LoggerFactory.getLogger(VimiTinyPyTorchParityTest.class);
+class VimiTinyParityTest {
+  private static final Logger LOG = LoggerFactory.getLogger(VimiTinyParityTest.class);
 
   @Test
   void theSdkReproducesThePythonReferenceSampler() {
-    VimiTinyReference.Outcome o = VimiTinyReference.replay("pytorch");
-    LOG.info("vimi-tiny on pytorch vs the Python reference: base max abs diff {}, final {}", o.baseMaxAbsDiff(), o.finalMaxAbsDiff());
+    VimiTinyReference.Outcome o = VimiTinyReference.replay("onnx");
+    LOG.info("vimi-tiny on onnx vs the Python reference: base max abs diff {}, final {}", o.baseMaxAbsDiff(), o.finalMaxAbsDiff());
     assertThat(o.finalShape()).containsExactly(3, 16, 72, 128);
     assertThat(o.baseMaxAbsDiff()).isLessThanOrEqualTo(VimiTinyReference.TOLERANCE);
     assertThat(o.finalMaxAbsDiff()).isLessThanOrEqualTo(VimiTinyReference.TOLERANCE);

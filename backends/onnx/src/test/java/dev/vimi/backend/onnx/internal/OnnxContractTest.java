@@ -1,4 +1,4 @@
-package dev.vimi.backend.onnx;
+package dev.vimi.backend.onnx.internal;
 
 import dev.vimi.compat.DenoiserContractSuite;
 import dev.vimi.spi.Denoiser;

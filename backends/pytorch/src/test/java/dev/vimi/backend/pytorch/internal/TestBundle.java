@@ -1,4 +1,4 @@
-package dev.vimi.backend.pytorch;
+package dev.vimi.backend.pytorch.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;

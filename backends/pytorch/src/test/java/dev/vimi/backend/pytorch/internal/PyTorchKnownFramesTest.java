@@ -1,4 +1,4 @@
-package dev.vimi.backend.pytorch;
+package dev.vimi.backend.pytorch.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.vimi.backend.onnx;
+package dev.vimi.backend.onnx.internal;
 
 import ai.djl.engine.Engine;
 import ai.djl.util.cuda.CudaUtils;
