@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.ProviderLookup;
 import dev.vimi.spi.VideoWriter;
 import dev.vimi.spi.VideoWriterProvider;
 import dev.vimi.video.ContactSheet;
@@ -145,9 +146,9 @@ class VideoWritersTest {
 
   @Test
   void extensionParsing() {
-    assertThat(VideoWriters.extension("a.MP4")).isEqualTo("mp4");
-    assertThat(VideoWriters.extension(".hidden")).isEmpty();
-    assertThat(VideoWriters.extension("trailing.")).isEmpty();
-    assertThat(VideoWriters.extension("archive.tar.gz")).isEqualTo("gz");
+    assertThat(ProviderLookup.extension("a.MP4")).isEqualTo("mp4");
+    assertThat(ProviderLookup.extension(".hidden")).isEmpty();
+    assertThat(ProviderLookup.extension("trailing.")).isEmpty();
+    assertThat(ProviderLookup.extension("archive.tar.gz")).isEqualTo("gz");
   }
 }
