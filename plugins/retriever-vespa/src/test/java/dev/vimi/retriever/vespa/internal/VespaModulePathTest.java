@@ -56,7 +56,7 @@ class VespaModulePathTest {
     Object provider =
         ServiceLoader.load(layer, providerType).stream()
             .map(ServiceLoader.Provider::get)
-            .filter(p -> call(p, "name").equals("vespa"))
+            .filter(p -> call(providerType, p, "name").equals("vespa"))
             .findFirst()
             .orElseThrow(() -> new AssertionError("no 'vespa' provider in the layer"));
     assertThat(provider.getClass().getModule().getName()).isEqualTo("dev.vimi.retriever.vespa");
@@ -70,25 +70,28 @@ class VespaModulePathTest {
       Class<?> imageType = loader.loadClass("dev.vimi.spi.ImageRef");
       Constructor<?> pair = pairType.getConstructor(String.class, String.class, imageType);
       Object writer = providerType.getMethod("openWriter", configType).invoke(provider, config);
-      Method add = writer.getClass().getMethod("add", pairType);
+      // through the SPI's types only: the provider's own classes are in a package the module does not export
+      Class<?> writerType = loader.loadClass("dev.vimi.spi.MemoryWriter");
+      Method add = writerType.getMethod("add", pairType);
       add.invoke(writer, pair.newInstance("m1", "a module path pair", null));
       add.invoke(writer, pair.newInstance("m2", "another pair", null));
-      writer.getClass().getMethod("close").invoke(writer);
+      writerType.getMethod("close").invoke(writer);
       assertThat(fake.documentIds()).containsExactlyInAnyOrder("m1", "m2");
 
       Object retriever = providerType.getMethod("open", configType).invoke(provider, config);
       Class<?> queryType = loader.loadClass("dev.vimi.spi.RetrievalQuery");
       Object query = queryType.getConstructor(String.class, int.class).newInstance("module", 5);
-      List<?> hits = (List<?>) retriever.getClass().getMethod("retrieve", queryType).invoke(retriever, query);
+      Class<?> retrieverType = loader.loadClass("dev.vimi.spi.Retriever");
+      List<?> hits = (List<?>) retrieverType.getMethod("retrieve", queryType).invoke(retriever, query);
       assertThat(hits).hasSize(1);
-      assertThat(call(hits.get(0), "id")).isEqualTo("m1");
-      retriever.getClass().getMethod("close").invoke(retriever);
+      assertThat(call(loader.loadClass("dev.vimi.spi.RetrievedItem"), hits.get(0), "id")).isEqualTo("m1");
+      retrieverType.getMethod("close").invoke(retriever);
     }
   }
 
-  private static Object call(Object target, String method) {
+  private static Object call(Class<?> type, Object target, String method) {
     try {
-      return target.getClass().getMethod(method).invoke(target);
+      return type.getMethod(method).invoke(target);
     } catch (ReflectiveOperationException e) {
       throw new AssertionError(e);
     }
