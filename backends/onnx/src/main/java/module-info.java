@@ -11,8 +11,9 @@ module dev.vimi.backend.onnx {
   requires com.microsoft.onnxruntime;
   requires org.slf4j;
 
-  exports dev.vimi.backend.onnx;
+  // no API package: hosts and the engine reach the backend through the registry by the name "onnx" and
+  // configure it with keys; everything here (dev.vimi.backend.onnx.internal) stays private to this module
 
   provides dev.vimi.spi.DenoiserProvider with
-      dev.vimi.backend.onnx.OnnxDenoiserProvider;
+      dev.vimi.backend.onnx.internal.OnnxDenoiserProvider;
 }

@@ -15,8 +15,9 @@ module dev.vimi.backend.pytorch {
   requires ai.djl.pytorch_engine;
   requires org.slf4j;
 
-  exports dev.vimi.backend.pytorch;
+  // no API package: hosts and the engine reach the backend through the registry by the name "pytorch" and
+  // configure it with keys; everything here (dev.vimi.backend.pytorch.internal) stays private to this module
 
   provides dev.vimi.spi.DenoiserProvider with
-      dev.vimi.backend.pytorch.PyTorchDenoiserProvider;
+      dev.vimi.backend.pytorch.internal.PyTorchDenoiserProvider;
 }

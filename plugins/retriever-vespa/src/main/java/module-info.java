@@ -1,6 +1,12 @@
 /**
  * The vimi image-text memory on a Vespa cluster (provider {@code vespa}): the application package,
  * feeding through vespa-feed-client, and BM25 top-K through the query API.
+ *
+ * <p>The exported API is what a host deploying and feeding a cluster uses: {@link
+ * dev.vimi.retriever.vespa.VespaApplicationPackage} and the feed's account ({@link
+ * dev.vimi.retriever.vespa.FeedReport}, {@link dev.vimi.retriever.vespa.VespaFeedException}). The provider,
+ * retriever and writer live in the non-exported {@code dev.vimi.retriever.vespa.internal} and are reached
+ * through the registry by the name {@code vespa}.
  */
 module dev.vimi.retriever.vespa {
   requires transitive dev.vimi.spi;
@@ -20,5 +26,5 @@ module dev.vimi.retriever.vespa {
   exports dev.vimi.retriever.vespa;
 
   provides dev.vimi.spi.RetrieverProvider with
-      dev.vimi.retriever.vespa.VespaRetrieverProvider;
+      dev.vimi.retriever.vespa.internal.VespaRetrieverProvider;
 }

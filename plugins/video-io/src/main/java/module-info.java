@@ -11,12 +11,14 @@ module dev.vimi.video {
   requires org.slf4j;
   requires jcodec;
 
+  // the API: VideoWriters (find a writer by name or extension) and ContactSheet; the writers and their
+  // providers stay private to this module (dev.vimi.video.internal)
   exports dev.vimi.video;
 
   uses dev.vimi.spi.VideoWriterProvider;
 
   provides dev.vimi.spi.VideoWriterProvider with
-      dev.vimi.video.Mp4WriterProvider,
-      dev.vimi.video.GifWriterProvider,
-      dev.vimi.video.PngFramesWriterProvider;
+      dev.vimi.video.internal.Mp4WriterProvider,
+      dev.vimi.video.internal.GifWriterProvider,
+      dev.vimi.video.internal.PngFramesWriterProvider;
 }

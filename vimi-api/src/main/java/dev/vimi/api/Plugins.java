@@ -3,8 +3,10 @@ package dev.vimi.api;
 import dev.vimi.spi.ConditionEncoderProvider;
 import dev.vimi.spi.DenoiserProvider;
 import dev.vimi.spi.NamedProvider;
+import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.ProviderLookup;
 import dev.vimi.spi.RetrieverProvider;
+import dev.vimi.spi.TaskInstruction;
 import dev.vimi.spi.TaskProvider;
 import dev.vimi.spi.VideoWriterProvider;
 import java.nio.file.Path;
@@ -97,6 +99,19 @@ public final class Plugins {
 
   public ProviderRegistry<VideoWriterProvider> videoWriters() {
     return writers.get();
+  }
+
+  /**
+   * Whether the task called {@code task} retrieves image-text pairs before it assembles its prompt: the
+   * task's own rule ({@link TaskInstruction#retrieves()}), which a pipeline built from these plugins
+   * follows. For callers that prepare a memory only when a generation will search it (the command line
+   * builds its embedded memory only then); they ask here instead of deciding by the task's name.
+   *
+   * @throws ProviderNotFoundException if no task has that name; the message lists the tasks present
+   */
+  public boolean taskRetrieves(String task) {
+    Objects.requireNonNull(task, "task");
+    return tasks().get(task).create(ProviderConfig.empty("task " + task)).retrieves();
   }
 
   /**

@@ -25,6 +25,16 @@ public interface RetrieverProvider extends NamedProvider {
   }
 
   /**
+   * The version of the on-disk format of the memories this provider writes and reads, or empty if it
+   * keeps no files of its own (a cluster) or does not say. A host that keeps a memory it built in a
+   * cache (the embedded emoji memory) names the cache folder after it, so that a provider version with
+   * another format builds the memory afresh instead of finding one it refuses. Cheap and constant.
+   */
+  default java.util.Optional<String> memoryFormat() {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Checks the whole memory the configuration points at for damage (every file's checksum, the index
    * structures), without changing it. Slow on a large memory: it reads everything. Retrievers that
    * cannot check their memory keep the default, which refuses.

@@ -2,6 +2,9 @@ package dev.vimi.video;
 
 import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.Video;
+import dev.vimi.video.internal.FrameImages;
+import dev.vimi.video.internal.OutputTargets;
+import dev.vimi.video.internal.Pngs;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;

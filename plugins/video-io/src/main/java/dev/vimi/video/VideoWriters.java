@@ -6,6 +6,7 @@ import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.ProviderLookup;
 import dev.vimi.spi.VideoWriter;
 import dev.vimi.spi.VideoWriterProvider;
+import dev.vimi.video.internal.OutputTargets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

@@ -8,6 +8,7 @@ import dev.vimi.api.GenerationResult;
 import dev.vimi.api.Guidance;
 import dev.vimi.api.LongVideo;
 import dev.vimi.api.ModelSpec;
+import dev.vimi.api.Plugins;
 import dev.vimi.api.Progress;
 import dev.vimi.api.SamplerKind;
 import dev.vimi.api.VimiPipeline;
@@ -300,7 +301,9 @@ public final class GenerateCommand implements Callable<Integer> {
       // the encoder decodes the retrieved images with the same limit (its key of the same meaning)
       pb.encoder(null, Map.of("max_image_pixels", Long.toString(maxImagePixels)));
     }
-    boolean retrieve = !noRetrieval && task.equals("t2v");
+    // the task decides whether it retrieves (the pipeline follows the same rule); the memory is
+    // prepared, and the embedded one built, only when it will be searched
+    boolean retrieve = !noRetrieval && Plugins.discover().taskRetrieves(task);
     if (!retrieve) {
       pb.noRetriever();
     } else {

@@ -20,6 +20,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,8 +54,17 @@ final class MemoryIngestCommand implements Callable<Integer> {
   @Option(names = {"-m", "--memory"}, paramLabel = "DIR", description = "Memory folder to add to (created if missing); required with --retriever lucene.")
   Path memory;
 
-  @Option(names = "--retriever", defaultValue = "lucene", description = "lucene (default: the folder --memory) or vespa (a Vespa cluster, see --endpoint).")
+  @Option(
+      names = "--retriever",
+      defaultValue = "lucene",
+      description = "The retriever provider: lucene (default: the folder --memory), vespa (a Vespa cluster, see --endpoint), or any other installed retriever that can ingest, configured with --retriever-config.")
   String retriever;
+
+  @Option(
+      names = "--retriever-config",
+      paramLabel = "KEY=VALUE",
+      description = "A configuration key of the retriever (repeatable; see its README). For a retriever other than lucene and vespa, its whole configuration.")
+  Map<String, String> retrieverConfig = new LinkedHashMap<>();
 
   @Option(names = "--endpoint", paramLabel = "URL", description = "With --retriever vespa: the Vespa container cluster, e.g. http://localhost:8080.")
   String endpoint;
@@ -112,9 +122,22 @@ final class MemoryIngestCommand implements Callable<Integer> {
         throw new ConfigurationException("--analyzer, --optimize, --keep-duplicate-captions and --images are for Lucene memories");
       }
       name = Memories.VESPA;
-      config = VespaMemory.config(endpoint);
+      Map<String, String> cfg = new HashMap<>(VespaMemory.config(endpoint).asMap());
+      cfg.putAll(retrieverConfig);
+      config = ProviderConfig.of("retriever " + name, cfg);
       into = "Vespa at " + endpoint;
       subject = "The Vespa memory at " + endpoint;
+    } else if (!retriever.toLowerCase(Locale.ROOT).equals(Memories.LUCENE)) {
+      // another installed retriever (VespaMemory.selected checked that it is): its own keys only
+      if (analyzer != null || optimize || keepDuplicateCaptions || !images.equals("reference") || commitEvery != null || commitSeconds != null) {
+        throw new ConfigurationException(
+            "--analyzer, --optimize, --keep-duplicate-captions, --images, --commit-every and --commit-seconds are for Lucene"
+                + " memories; give retriever '" + retriever + "' its keys with --retriever-config KEY=VALUE");
+      }
+      name = retriever.toLowerCase(Locale.ROOT);
+      config = ProviderConfig.of("retriever " + name, retrieverConfig);
+      into = "retriever " + name + " " + retrieverConfig;
+      subject = "The memory of retriever " + name;
     } else {
       if (memory == null) {
         throw new ConfigurationException("--memory DIR is required: the Lucene memory folder to add to (or use --retriever vespa --endpoint URL)");
@@ -206,6 +229,7 @@ final class MemoryIngestCommand implements Callable<Integer> {
     if (analyzer != null) {
       cfg.put(Memories.ANALYZER, analyzer);
     }
+    cfg.putAll(retrieverConfig);
     return cfg;
   }
 

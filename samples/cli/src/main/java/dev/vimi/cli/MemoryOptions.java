@@ -5,6 +5,8 @@ import dev.vimi.spi.Retriever;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -25,8 +27,17 @@ final class MemoryOptions {
   @Option(names = "--search-threads", paramLabel = "N", description = "Threads for batches of queries (default: all processors).")
   Integer searchThreads;
 
-  @Option(names = "--retriever", defaultValue = "lucene", description = "lucene (default: a memory folder) or vespa (a Vespa cluster, see --endpoint).")
+  @Option(
+      names = "--retriever",
+      defaultValue = "lucene",
+      description = "The retriever provider: lucene (default: a memory folder), vespa (a Vespa cluster, see --endpoint), or any other installed retriever (a wrong name lists them), configured with --retriever-config.")
   String retriever;
+
+  @Option(
+      names = "--retriever-config",
+      paramLabel = "KEY=VALUE",
+      description = "A configuration key of the retriever (repeatable; see its README). For a retriever other than lucene and vespa, its whole configuration.")
+  Map<String, String> retrieverConfig = new LinkedHashMap<>();
 
   @Option(names = "--endpoint", paramLabel = "URL", description = "With --retriever vespa: the Vespa container cluster, e.g. http://localhost:8080.")
   String endpoint;
@@ -36,9 +47,14 @@ final class MemoryOptions {
     return VespaMemory.selected(retriever, endpoint, memory);
   }
 
-  /** The name of the retriever provider the options select. */
+  /** The name of the retriever provider the options select (an installed one; refused otherwise). */
   String providerName() {
-    return vespa() ? Memories.VESPA : Memories.LUCENE;
+    return vespa() ? Memories.VESPA : retriever.toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether the memory is a Lucene folder (--retriever lucene, the default). */
+  boolean lucene() {
+    return providerName().equals(Memories.LUCENE);
   }
 
   /**
@@ -47,7 +63,12 @@ final class MemoryOptions {
    */
   Map<String, String> searchConfig(PrintWriter err, ProgressBar.Mode progress) {
     if (vespa()) {
-      return VespaMemory.config(endpoint).asMap();
+      Map<String, String> m = new HashMap<>(VespaMemory.config(endpoint).asMap());
+      m.putAll(retrieverConfig);
+      return m;
+    }
+    if (!lucene()) {
+      return new HashMap<>(retrieverConfig);
     }
     Map<String, String> m = new HashMap<>();
     m.put(Memories.INDEX_DIR, resolve(err, progress).toString());
@@ -60,6 +81,7 @@ final class MemoryOptions {
     if (searchThreads != null) {
       m.put(Memories.SEARCH_THREADS, searchThreads.toString());
     }
+    m.putAll(retrieverConfig);
     return m;
   }
 
@@ -74,12 +96,15 @@ final class MemoryOptions {
     return memory != null ? memory : DefaultMemory.ensure(err, progress);
   }
 
-  /** Where the memory is, for people: the folder, or the Vespa cluster. */
+  /** Where the memory is, for people: the folder, the Vespa cluster, or another retriever's configuration. */
   String describe(PrintWriter err, ProgressBar.Mode progress) {
-    return vespa() ? "Vespa at " + endpoint : resolve(err, progress).toString();
+    if (vespa()) {
+      return "Vespa at " + endpoint;
+    }
+    return lucene() ? resolve(err, progress).toString() : "retriever " + providerName() + " " + retrieverConfig;
   }
 
   boolean isDefault() {
-    return memory == null && !vespa();
+    return memory == null && lucene();
   }
 }

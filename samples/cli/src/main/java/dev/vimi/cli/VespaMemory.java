@@ -15,7 +15,8 @@ final class VespaMemory {
   private VespaMemory() {}
 
   /**
-   * Whether the options select Vespa; refuses combinations that do not make sense.
+   * Whether the options select Vespa; refuses combinations that do not make sense, and a retriever name
+   * that no installed provider answers to (with the registry's message, which lists those present).
    *
    * @param retriever the {@code --retriever} value
    * @param endpoint the {@code --endpoint} value, or null
@@ -39,7 +40,18 @@ final class VespaMemory {
         }
         return true;
       }
-      default -> throw new ConfigurationException("--retriever must be lucene or vespa, not '" + retriever + "'");
+      default -> {
+        // any other installed retriever: found by name, configured with --retriever-config KEY=VALUE
+        Memories.provider(retriever); // the registry's error, listing the retrievers present, if it is not
+        if (endpoint != null) {
+          throw new ConfigurationException("--endpoint is for --retriever vespa; configure retriever '" + retriever + "' with --retriever-config KEY=VALUE");
+        }
+        if (memory != null) {
+          throw new ConfigurationException(
+              "--memory is a Lucene folder; configure retriever '" + retriever + "' with --retriever-config KEY=VALUE");
+        }
+        return false;
+      }
     }
   }
 

@@ -115,6 +115,30 @@ class VimiCommandTest {
   }
 
   @Test
+  void anyInstalledRetrieverServesTheMemoryCommandsByName() throws IOException {
+    // compat-tests' in-memory BM25 retriever is on the test path: neither lucene nor vespa, and the
+    // command line knows nothing of it but its name and the keys given with --retriever-config
+    Path pairs = dir.resolve("pairs.jsonl");
+    Files.write(
+        pairs,
+        List.of("{\"id\":\"p1\",\"caption\":\"a dog surfing a big wave\"}", "{\"id\":\"p2\",\"caption\":\"a cat sleeping on a sofa\"}"),
+        StandardCharsets.UTF_8);
+    String file = "file=" + dir.resolve("memory.tsv");
+
+    Run ingest = vimi("memory", "ingest", pairs.toString(), "--retriever", "in-memory", "--retriever-config", file, "--progress", "none");
+    assertThat(ingest.code()).as(ingest.err()).isZero();
+    assertThat(ingest.out()).contains("Ingested 2 pairs");
+
+    Run search = vimi("memory", "search", "--retriever", "in-memory", "--retriever-config", file, "dog", "wave");
+    assertThat(search.code()).as(search.err()).isZero();
+    assertThat(search.out()).contains("p1").doesNotContain("p2");
+
+    Run folder = vimi("memory", "search", "--retriever", "in-memory", "--memory", dir.toString(), "dog");
+    assertThat(folder.code()).isEqualTo(2);
+    assertThat(folder.err()).contains("--memory is a Lucene folder; configure retriever 'in-memory' with --retriever-config KEY=VALUE");
+  }
+
+  @Test
   void badInvocationsExplainThemselves() {
     Run noMemory = vimi("memory", "search", "--memory", dir.resolve("nope").toString(), "dog");
     assertThat(noMemory.code()).isEqualTo(2);

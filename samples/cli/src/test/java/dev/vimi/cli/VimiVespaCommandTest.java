@@ -145,7 +145,7 @@ class VimiVespaCommandTest {
 
     Run unknown = vimi("memory", "search", "--retriever", "solr", "dog");
     assertThat(unknown.code()).isEqualTo(2);
-    assertThat(unknown.err()).contains("--retriever must be lucene or vespa, not 'solr'");
+    assertThat(unknown.err()).contains("No retriever provider named 'solr'").contains("lucene").contains("vespa");
 
     Run noMemory = vimi("memory", "ingest", "pairs.jsonl");
     assertThat(noMemory.code()).isEqualTo(2);

@@ -28,9 +28,17 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
   private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
   private static final Map<String, Module> MODULES = new TreeMap<>();
+  /** Folders of library modules: plugins, denoiser backends and embedded memories. */
+  private static final List<String> LIBRARY_FOLDERS = List.of("plugins", "backends", "memories");
   private static final Set<String> SHARED = Set.of("dev.vimi.memory.formats", "dev.vimi.backend.support", "dev.vimi.image");
 
-  record Module(Path dir, String name, Set<String> requires, Map<String, Set<String>> provides, Set<String> packages) {}
+  record Module(
+      Path dir,
+      String name,
+      Set<String> requires,
+      Map<String, Set<String>> provides,
+      Set<String> packages,
+      Map<String, Set<String>> exports) {}
 
   @BeforeAll
   static void readModules() throws IOException {
@@ -63,6 +71,7 @@ class ArchitectureTest {
         }
         provides.put(imports.getOrDefault(pr.group(1), pr.group(1)), impls);
       }
+      Map<String, Set<String>> exports = exports(src);
       Path javaRoot = info.getParent();
       Set<String> packages = new TreeSet<>();
       try (Stream<Path> s = Files.walk(javaRoot)) {
@@ -70,9 +79,74 @@ class ArchitectureTest {
             .forEach(p -> packages.add(javaRoot.relativize(p.getParent()).toString().replace('/', '.')));
       }
       Path moduleDir = javaRoot.getParent().getParent().getParent();
-      MODULES.put(m.group(1), new Module(moduleDir, m.group(1), requires, provides, packages));
+      MODULES.put(m.group(1), new Module(moduleDir, m.group(1), requires, provides, packages, exports));
     }
     assertThat(MODULES).as("modules found under %s", ROOT).containsKeys("dev.vimi.spi", "dev.vimi.api", "dev.vimi.compat");
+  }
+
+  /**
+   * The {@code exports} of a module-info source without comments: each exported package with the
+   * modules it is exported to, empty for an unqualified export.
+   */
+  static Map<String, Set<String>> exports(String src) {
+    Map<String, Set<String>> exports = new TreeMap<>();
+    Matcher e = Pattern.compile("exports\\s+([\\w.]+)\\s*(?:to\\s+([\\w.,\\s]+))?;").matcher(src);
+    while (e.find()) {
+      Set<String> to = new TreeSet<>();
+      if (e.group(2) != null) {
+        for (String t : e.group(2).split(",")) {
+          to.add(t.trim());
+        }
+      }
+      exports.put(e.group(1), to);
+    }
+    return exports;
+  }
+
+  /**
+   * What is wrong with the exports of a library module (DESIGN.md, rules of the house: "a plugin exports
+   * at most a small API package and keeps its implementation in non-exported packages"): more than one
+   * unqualified export, or any export (qualified or not) of a package whose name contains {@code
+   * internal}. Empty if nothing is.
+   */
+  static List<String> exportProblems(String module, Map<String, Set<String>> exports) {
+    List<String> problems = new ArrayList<>();
+    List<String> open = exports.entrySet().stream().filter(x -> x.getValue().isEmpty()).map(Map.Entry::getKey).toList();
+    if (open.size() > 1) {
+      problems.add(module + " exports " + open.size() + " packages to everyone " + open + "; at most one API package");
+    }
+    exports.keySet().stream()
+        .filter(p -> p.contains("internal"))
+        .forEach(p -> problems.add(module + " exports its implementation package " + p));
+    return problems;
+  }
+
+  @Test
+  void pluginsBackendsAndMemoriesExportAtMostOneApiPackageAndNoInternals() {
+    List<String> libraries = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (Module m : MODULES.values()) {
+      if (LIBRARY_FOLDERS.stream().anyMatch(f -> m.dir().startsWith(ROOT.resolve(f)))) {
+        libraries.add(m.name());
+        problems.addAll(exportProblems(m.name(), m.exports()));
+      }
+    }
+    assertThat(libraries)
+        .as("library modules under %s", LIBRARY_FOLDERS)
+        .contains("dev.vimi.retriever.lucene", "dev.vimi.backend.onnx", "dev.vimi.memory.emoji", "dev.vimi.encoder.mllm");
+    assertThat(problems).as("exports of plugins, backends and memories").isEmpty();
+  }
+
+  @Test
+  void theExportCheckFindsWhatItLooksFor() {
+    // the check above can fail: these are the module-infos it is there to catch
+    String two = "module a { exports a.api; exports a.impl; exports a.shared to b, c; }";
+    assertThat(exports(two)).containsEntry("a.shared", Set.of("b", "c")).containsEntry("a.api", Set.of());
+    assertThat(exportProblems("a", exports(two))).singleElement().asString().contains("[a.api, a.impl]");
+    assertThat(exportProblems("a", exports("module a { exports a.api; exports a.api.internal to b; }")))
+        .containsExactly("a exports its implementation package a.api.internal");
+    assertThat(exportProblems("a", exports("module a { exports a.api; exports a.support to b, c; }"))).isEmpty();
+    assertThat(exportProblems("a", exports("module a { requires b; }"))).isEmpty();
   }
 
   @Test

@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.vimi.backend.onnx.OnnxDenoiserProvider;
+import dev.vimi.api.Plugins;
 import dev.vimi.spi.Denoiser;
 import dev.vimi.spi.DenoiserInput;
 import dev.vimi.spi.ProviderConfig;
@@ -73,7 +73,7 @@ public class OnnxOverhead {
     BenchGraph g = BenchGraph.load(model, BenchGraph.root());
     label = g.name();
     input = g.input();
-    vimi = new OnnxDenoiserProvider().create(g.onnx(), ProviderConfig.of("bench onnx", Map.of("threads", String.valueOf(threads))));
+    vimi = Plugins.discover().denoisers().get("onnx").create(g.onnx(), ProviderConfig.of("bench onnx", Map.of("threads", String.valueOf(threads))));
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
-import dev.vimi.backend.pytorch.PyTorchDenoiserProvider;
+import dev.vimi.api.Plugins;
 import dev.vimi.spi.Denoiser;
 import dev.vimi.spi.DenoiserInput;
 import dev.vimi.spi.ProviderConfig;
@@ -70,7 +70,7 @@ public class PyTorchOverhead {
     label = g.name();
     input = g.input();
     vimi =
-        new PyTorchDenoiserProvider()
+        Plugins.discover().denoisers().get("pytorch")
             .create(g.pytorch(), ProviderConfig.of("bench pytorch", Map.of("threads", String.valueOf(threads))));
     raw = Model.newInstance("raw", Device.cpu(), "PyTorch");
     raw.load(g.pytorch().graph().orElseThrow().file(), null, Map.of("mapLocation", "true"));

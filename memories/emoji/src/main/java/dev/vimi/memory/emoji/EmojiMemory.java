@@ -5,11 +5,11 @@ import dev.vimi.memory.formats.MalformedPolicy;
 import dev.vimi.memory.formats.PairReader;
 import dev.vimi.memory.formats.PairReaders;
 import dev.vimi.memory.formats.ReadOptions;
-import dev.vimi.retriever.lucene.LuceneMemoryConfig;
-import dev.vimi.retriever.lucene.LuceneRetrieverProvider;
 import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.MemoryWriter;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.ProviderLookup;
+import dev.vimi.spi.RetrieverProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,8 +43,12 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Path memory = EmojiMemory.ensure();   // builds once, then reuses
- * VimiPipeline.builder().retriever("lucene", Map.of("index.dir", memory.toString())) ...
+ * VimiPipeline.builder().retriever(EmojiMemory.RETRIEVER, Map.of(EmojiMemory.INDEX_DIR, memory.toString())) ...
  * }</pre>
+ *
+ * <p>The memory is built and later opened by the {@value #RETRIEVER} retriever, found by that name
+ * through the service loader like any other provider ({@link ProviderLookup}); this module uses none of
+ * its classes, so the retriever's jar only has to be on the path.
  *
  * <p>On first use the pairs and images are copied to a cache folder and a Lucene memory is built next
  * to them; later calls (in this or any other process) reuse it. Each version of the data, and of the
@@ -61,6 +65,12 @@ public final class EmojiMemory {
 
   /** Number of pairs in the memory. */
   public static final int PAIRS = 1911;
+
+  /** The retriever provider that builds and opens the memory. */
+  public static final String RETRIEVER = "lucene";
+
+  /** Its configuration key for the memory folder that {@link #ensure(Path, DoubleConsumer)} returns. */
+  public static final String INDEX_DIR = "index.dir";
 
   private EmojiMemory() {}
 
@@ -90,14 +100,16 @@ public final class EmojiMemory {
 
   /**
    * The folder of the Lucene memory under {@code cacheRoot}, built first if it is not there. Give it
-   * to the {@code lucene} retriever as {@code index.dir}.
+   * to the {@value #RETRIEVER} retriever as {@value #INDEX_DIR}.
    *
    * @param progress receives the fraction of pairs indexed (0 to 1) while building; not called when
    *     the memory exists
-   * @throws ConfigurationException if the cache folder cannot be written; the message names it
+   * @throws ConfigurationException if the cache folder cannot be written; the message names it. Also if
+   *     no {@value #RETRIEVER} retriever is installed; the message lists the ones that are
    */
   public static Path ensure(Path cacheRoot, DoubleConsumer progress) {
-    Path home = home(cacheRoot);
+    RetrieverProvider retriever = retriever();
+    Path home = home(cacheRoot, retriever);
     Path memory = home.resolve("memory");
     if (Files.isDirectory(memory)) {
       return memory;
@@ -107,7 +119,7 @@ public final class EmojiMemory {
       extract(resource("pairs.jsonl"), data);
       Path tmp = home.resolve("memory.tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
       LOG.info("building the emoji memory ({} pairs) in {}; first use only", PAIRS, memory);
-      build(data.resolve("pairs.jsonl"), tmp, progress);
+      build(retriever, data.resolve("pairs.jsonl"), tmp, progress);
       try {
         Files.move(tmp, memory, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
@@ -126,18 +138,35 @@ public final class EmojiMemory {
 
   /** Whether {@link #ensure(Path, DoubleConsumer)} would return at once, without building. */
   public static boolean isBuilt(Path cacheRoot) {
-    return Files.isDirectory(home(cacheRoot).resolve("memory"));
+    return Files.isDirectory(home(cacheRoot, retriever()).resolve("memory"));
   }
 
-  /** The folder of this version of the data and of the memory format. */
-  private static Path home(Path cacheRoot) {
+  /** The {@value #RETRIEVER} retriever on the path: the registry's rule and its error when it is missing. */
+  private static RetrieverProvider retriever() {
+    return ProviderLookup.byName("retriever", ProviderLookup.load(RetrieverProvider.class), RETRIEVER);
+  }
+
+  /**
+   * The folder of this version of the data and of the retriever's memory format ({@code
+   * emoji-<data>-f<format>}, the names earlier versions used, so that their caches stay valid).
+   */
+  private static Path home(Path cacheRoot, RetrieverProvider retriever) {
     String version = HexFormat.of().formatHex(sha256(resource("pairs.jsonl")), 0, 6);
-    return cacheRoot.resolve("memory").resolve("emoji-" + version + "-f" + LuceneRetrieverProvider.MEMORY_FORMAT_VERSION);
+    String format =
+        retriever
+            .memoryFormat()
+            .orElseThrow(
+                () ->
+                    new ConfigurationException(
+                        "the '" + RETRIEVER + "' retriever " + retriever.getClass().getName() + " from "
+                            + ProviderLookup.source(retriever) + " names no memory format, so the emoji memory cannot"
+                            + " be cached for it; use vimi-retriever-lucene"));
+    return cacheRoot.resolve("memory").resolve("emoji-" + version + "-f" + format);
   }
 
-  private static void build(Path pairs, Path memoryDir, DoubleConsumer progress) {
-    ProviderConfig config = ProviderConfig.of("retriever lucene", Map.of(LuceneMemoryConfig.INDEX_DIR, memoryDir.toString()));
-    try (MemoryWriter w = new LuceneRetrieverProvider().openWriter(config);
+  private static void build(RetrieverProvider retriever, Path pairs, Path memoryDir, DoubleConsumer progress) {
+    ProviderConfig config = ProviderConfig.of("retriever " + RETRIEVER, Map.of(INDEX_DIR, memoryDir.toString()));
+    try (MemoryWriter w = retriever.openWriter(config);
         PairReader r = PairReaders.open(pairs, ReadOptions.defaults())) {
       IngestJob.of(1, MalformedPolicy.FAIL, p -> progress.accept(Math.max(0, p.fraction()))).run(r, w);
       w.optimize();

@@ -1,5 +1,7 @@
 package dev.vimi.retriever.lucene;
 
+import dev.vimi.retriever.lucene.internal.Analyzers;
+import dev.vimi.retriever.lucene.internal.LuceneRetrieverProvider;
 import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.ProviderConfig;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.vimi.retriever.vespa;
 
+import dev.vimi.retriever.vespa.internal.VespaMemoryWriter;
 import java.util.List;
 import java.util.Objects;
 

@@ -29,12 +29,13 @@ public final class VespaApplicationPackage {
   public static final List<String> FILES =
       List.of("services.xml", "schemas/vimi_pair.sd", "search/query-profiles/default.xml");
 
-  static final String FIELD_ID = "pair_id";
-  static final String FIELD_CAPTION = "caption";
-  static final String FIELD_KEYWORDS = "keywords";
-  static final String FIELD_IMAGE_KIND = "image_kind";
-  static final String FIELD_IMAGE_REF = "image_ref";
-  static final String FIELD_IMAGE_BYTES = "image_bytes";
+  /** Field names of the {@value #DOCUMENT_TYPE} schema, for hosts that query or feed it directly. */
+  public static final String FIELD_ID = "pair_id";
+  public static final String FIELD_CAPTION = "caption";
+  public static final String FIELD_KEYWORDS = "keywords";
+  public static final String FIELD_IMAGE_KIND = "image_kind";
+  public static final String FIELD_IMAGE_REF = "image_ref";
+  public static final String FIELD_IMAGE_BYTES = "image_bytes";
 
   private VespaApplicationPackage() {}
 

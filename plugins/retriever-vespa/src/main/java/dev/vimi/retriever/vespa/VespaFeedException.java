@@ -16,7 +16,7 @@ public final class VespaFeedException extends BackendException {
   private final transient FeedReport report;
   private final transient List<FeedReport.FailedPair> failures;
 
-  VespaFeedException(String headline, FeedReport report, List<FeedReport.FailedPair> failures) {
+  public VespaFeedException(String headline, FeedReport report, List<FeedReport.FailedPair> failures) {
     super(message(headline, report, failures));
     this.report = report;
     this.failures = List.copyOf(failures);

@@ -1,15 +1,16 @@
 package dev.vimi.sample.web;
 
+import dev.vimi.api.Plugins;
 import dev.vimi.memory.formats.IngestJob;
 import dev.vimi.memory.formats.MalformedPolicy;
 import dev.vimi.memory.formats.PairReader;
 import dev.vimi.memory.formats.PairReaders;
 import dev.vimi.memory.formats.ReadOptions;
 import dev.vimi.retriever.lucene.LuceneMemoryConfig;
-import dev.vimi.retriever.lucene.LuceneRetrieverProvider;
 import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.MemoryWriter;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.RetrieverProvider;
 import dev.vimi.spring.boot.autoconfigure.VimiPipelineCustomizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,11 +37,13 @@ class EmojiMemory {
 
   @Bean
   VimiPipelineCustomizer emojiMemoryRetriever(WebProperties web) {
-    Path memory = ensure(web.memory(), web.work().resolve("memory-f" + LuceneRetrieverProvider.MEMORY_FORMAT_VERSION));
+    // the lucene retriever through the registry, as the pipeline finds it; its memory format names the folder
+    RetrieverProvider lucene = Plugins.discover().retrievers().get("lucene");
+    Path memory = ensure(lucene, web.memory(), web.work().resolve("memory-f" + lucene.memoryFormat().orElse("0")));
     return builder -> builder.retriever("lucene", Map.of(LuceneMemoryConfig.INDEX_DIR, memory.toString()));
   }
 
-  static Path ensure(Path data, Path memory) {
+  static Path ensure(RetrieverProvider lucene, Path data, Path memory) {
     if (Files.isDirectory(memory)) {
       return memory;
     }
@@ -54,7 +57,7 @@ class EmojiMemory {
     try {
       Files.createDirectories(memory.getParent());
       ProviderConfig config = ProviderConfig.of("retriever lucene", Map.of(LuceneMemoryConfig.INDEX_DIR, tmp.toString()));
-      try (MemoryWriter w = new LuceneRetrieverProvider().openWriter(config);
+      try (MemoryWriter w = lucene.openWriter(config);
           PairReader r = PairReaders.open(pairs, ReadOptions.defaults())) {
         IngestJob.of(1, MalformedPolicy.FAIL, p -> {}).run(r, w);
         w.optimize();

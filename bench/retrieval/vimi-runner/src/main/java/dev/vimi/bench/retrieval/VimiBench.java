@@ -6,12 +6,13 @@ import dev.vimi.memory.formats.MalformedPolicy;
 import dev.vimi.memory.formats.PairReader;
 import dev.vimi.memory.formats.PairReaders;
 import dev.vimi.memory.formats.ReadOptions;
-import dev.vimi.retriever.lucene.LuceneRetriever;
-import dev.vimi.retriever.lucene.LuceneRetrieverProvider;
 import dev.vimi.spi.MemoryWriter;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.ProviderLookup;
 import dev.vimi.spi.RetrievalQuery;
 import dev.vimi.spi.RetrievedItem;
+import dev.vimi.spi.Retriever;
+import dev.vimi.spi.RetrieverProvider;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,7 @@ public final class VimiBench {
     long cpu0 = processCpuNanos();
     long start = System.nanoTime();
     long pairs;
-    try (MemoryWriter w = new LuceneRetrieverProvider().openWriter(config(memory, extra));
+    try (MemoryWriter w = lucene().openWriter(config(memory, extra));
         PairReader r = PairReaders.open(corpus, ReadOptions.defaults())) {
       IngestJob.Result res = IngestJob.of(threads, MalformedPolicy.FAIL, null).run(r, w);
       pairs = res.reader().read();
@@ -89,7 +90,7 @@ public final class VimiBench {
     List<String[]> queries = Queries.read(queriesFile);
     Map<String, String> cfg = new HashMap<>(extra);
     cfg.put("search.threads", Integer.toString(threads));
-    try (LuceneRetriever r = new LuceneRetrieverProvider().open(config(memory, cfg))) {
+    try (Retriever r = lucene().open(config(memory, cfg))) {
       // the hits, for the agreement with the peer
       try (BufferedWriter w = Files.newBufferedWriter(hitsOut, StandardCharsets.UTF_8)) {
         for (String[] q : queries) {
@@ -107,6 +108,11 @@ public final class VimiBench {
               + "\"cpu_seconds\":%.3f,\"cpu_qps\":%.1f,\"segments\":%d,\"hits\":%d}%n",
           k, threads, t.queries(), t.seconds(), t.qps(), t.cpuSeconds(), t.cpuQps(threads), segments(memory), t.checksum());
     }
+  }
+
+  /** The {@code lucene} retriever, found the way every host finds it (the plugin's classes are not its API). */
+  static RetrieverProvider lucene() {
+    return ProviderLookup.byName("retriever", ProviderLookup.load(RetrieverProvider.class), "lucene");
   }
 
   static long processCpuNanos() {

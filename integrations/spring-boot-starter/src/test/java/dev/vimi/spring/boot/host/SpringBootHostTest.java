@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vimi.api.GenerationRequest;
 import dev.vimi.api.GenerationResult;
 import dev.vimi.api.Guidance;
+import dev.vimi.api.Plugins;
 import dev.vimi.api.StageSpec;
 import dev.vimi.api.VimiPipeline;
 import dev.vimi.retriever.lucene.LuceneMemoryConfig;
-import dev.vimi.retriever.lucene.LuceneRetrieverProvider;
 import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.ImageTextPair;
 import dev.vimi.spi.MemoryWriter;
@@ -51,7 +51,7 @@ class SpringBootHostTest {
   private Path memory() {
     Path index = dir.resolve("memory");
     ProviderConfig config = ProviderConfig.of("retriever lucene", Map.of(LuceneMemoryConfig.INDEX_DIR, index.toString()));
-    try (MemoryWriter w = new LuceneRetrieverProvider().openWriter(config)) {
+    try (MemoryWriter w = Plugins.discover().retrievers().get("lucene").openWriter(config)) {
       w.add(new ImageTextPair("emoji-1f436", "dog face", List.of("animal", "dog", "pet", "puppy"), ImageRef.of(EMOJI.resolve("1f436.png"))));
       w.add(new ImageTextPair("emoji-1f415", "dog", List.of("animal", "dogs", "pet"), ImageRef.of(EMOJI.resolve("1f415.png"))));
       w.add(new ImageTextPair("emoji-1f431", "cat face", List.of("animal", "cat", "kitten"), ImageRef.of(EMOJI.resolve("1f431.png"))));
