@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
  * Finds every provider on the module path (or class path) and runs its contract checks, printing one
@@ -167,13 +168,11 @@ public final class CompatRunner {
                 seed));
       }
       // the promises of every provider whatever its kind: name, cheap construction, unknown keys refused
-      List<NamedProvider> all = new ArrayList<>();
       for (Class<? extends NamedProvider> type :
           List.of(RetrieverProvider.class, ConditionEncoderProvider.class, DenoiserProvider.class, TaskProvider.class, VideoWriterProvider.class)) {
-        all.addAll(load(type));
-      }
-      for (NamedProvider p : all) {
-        reports.add(runChecks("provider", p, new ProviderContract(() -> newInstance(p)).checks(), seed));
+        for (NamedProvider p : load(type)) {
+          reports.add(runChecks("provider", p, new ProviderContract(() -> newInstance(type, p)).checks(), seed));
+        }
       }
     } finally {
       TempDirs.deleteRecursively(work);
@@ -195,20 +194,17 @@ public final class CompatRunner {
   }
 
   /**
-   * A new instance of {@code p}'s class, as the service loader makes one: through its public static
-   * {@code provider()} method if it has one, else its public no-argument constructor.
+   * A new instance of {@code p}'s class, made by the service loader as a deployment makes it (through its
+   * public static {@code provider()} method or its constructor; its package need not be exported).
    */
-  private static NamedProvider newInstance(NamedProvider p) throws Exception {
-    Class<?> c = p.getClass();
-    try {
-      java.lang.reflect.Method m = c.getMethod("provider");
-      if (java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
-        return (NamedProvider) m.invoke(null);
-      }
-    } catch (NoSuchMethodException ignored) {
-      // no provider() method: the constructor it is
-    }
-    return (NamedProvider) c.getConstructor().newInstance();
+  private <P extends NamedProvider> NamedProvider newInstance(Class<P> type, NamedProvider p) {
+    Module self = CompatRunner.class.getModule();
+    ServiceLoader<P> sl = self.isNamed() ? ServiceLoader.load(self.getLayer(), type) : ServiceLoader.load(type, loader);
+    return sl.stream()
+        .filter(h -> h.type() == p.getClass())
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException(p.getClass().getName() + " is no longer offered by the service loader"))
+        .get();
   }
 
   /** The jar (or class folder) a provider came from, by file name, for the report's last column. */

@@ -46,4 +46,12 @@ class ReferenceProvidersContractTest {
       return new InMemoryRetrieverProvider();
     }
   }
+
+  @Nested
+  class CaptionOnlyTask extends ProviderContractSuite {
+    @Override
+    protected NamedProvider createProvider() {
+      return new dev.vimi.compat.CaptionOnlyTaskProvider();
+    }
+  }
 }
