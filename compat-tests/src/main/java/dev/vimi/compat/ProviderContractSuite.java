@@ -2,8 +2,11 @@ package dev.vimi.compat;
 
 import dev.vimi.spi.NamedProvider;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestReporter;
 
 /**
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.TestReporter;
  * method, named after it; see {@link ProviderContract}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public abstract class ProviderContractSuite {
   private CheckSet checks;
 
@@ -34,7 +38,9 @@ public abstract class ProviderContractSuite {
     checks.run("nameFollowsTheRegistryRule");
   }
 
+  /** First: a native library is seen only the first time this JVM loads it. */
   @Test
+  @Order(1)
   public final void constructionIsCheap() {
     checks.run("constructionIsCheap");
   }

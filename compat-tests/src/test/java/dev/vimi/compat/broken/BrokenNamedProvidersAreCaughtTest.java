@@ -18,6 +18,7 @@ import dev.vimi.spi.TaskProvider;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult.Status;
 
@@ -123,6 +124,24 @@ class BrokenNamedProvidersAreCaughtTest {
     }
   }
 
+  /** A provider that loads a native library (one of the JDK's own, rarely used) when it is constructed. */
+  public static final class LoadsANativeLibrary implements TaskProvider {
+    public LoadsANativeLibrary() {
+      System.load(java.nio.file.Path.of(System.getProperty("java.home"), "lib", System.mapLibraryName("j2gss")).toString());
+    }
+
+    @Override
+    public String name() {
+      return "eager-native";
+    }
+
+    @Override
+    public TaskInstruction create(ProviderConfig config) {
+      config.requireKnownKeys(List.of());
+      throw new AssertionError("unreachable: the contract always passes a key");
+    }
+  }
+
   /** An encoder that reads the operator's keys carefully but drops any model bundle setting unread. */
   public static final class DropsBundleSettings implements ConditionEncoderProvider {
     @Override
@@ -173,6 +192,13 @@ class BrokenNamedProvidersAreCaughtTest {
     @Override
     protected NamedProvider createProvider() {
       return new StartsAThread();
+    }
+  }
+
+  static class LoadsANativeLibrarySuite extends ProviderContractSuite {
+    @Override
+    protected NamedProvider createProvider() {
+      return new LoadsANativeLibrary();
     }
   }
 
@@ -227,6 +253,14 @@ class BrokenNamedProvidersAreCaughtTest {
     } finally {
       StartsAThread.stopAll();
     }
+  }
+
+  @Test
+  void aNativeLibraryLoadedByTheConstructorIsCaught() {
+    // the JDK records native library loads from 22 on; the library must not be loaded before in this JVM
+    Assumptions.assumeTrue(Runtime.version().feature() >= 22, "JFR records native library loads from JDK 22 on");
+    String m = assertBroken(LoadsANativeLibrarySuite.class, "constructionIsCheap", "constructing the provider");
+    assertThat(m).contains("j2gss").contains("load them in the factory method");
   }
 
   @Test
