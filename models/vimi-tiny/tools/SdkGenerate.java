@@ -9,6 +9,7 @@ import dev.vimi.spi.ConditionEncoder;
 import dev.vimi.spi.Conditioning;
 import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.ProviderContext;
 import dev.vimi.spi.RetrievedItem;
 import dev.vimi.spi.Tensor;
 import java.io.IOException;
@@ -91,10 +92,9 @@ public final class SdkGenerate {
       write(out.resolve("sdk.f32"), r.video().frames());
 
       // the conditioning, from an encoder opened with the bundle's settings (the pipeline's own is internal)
-      Map<String, String> ecfg = new TreeMap<>();
-      spec.encoder().settings().forEach((k, v) -> ecfg.put("model." + k, v));
-      ecfg.put("model.dir", bundleDir.toAbsolutePath().toString());
-      try (ConditionEncoder enc = Plugins.discover().encoders().get(spec.encoder().provider()).create(ProviderConfig.of("encoder", ecfg))) {
+      ProviderContext bundle = ProviderContext.ofBundle(bundleDir.toAbsolutePath(), spec.encoder().settings());
+      try (ConditionEncoder enc =
+          Plugins.discover().encoders().get(spec.encoder().provider()).create(ProviderConfig.empty("encoder"), bundle)) {
         Conditioning c = enc.encode(r.prompt());
         write(out.resolve("conditioning.f32"), c.tokens());
         write(out.resolve("conditioning_mask.f32"), c.mask());

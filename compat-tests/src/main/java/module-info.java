@@ -10,6 +10,7 @@ module dev.vimi.compat {
   requires transitive org.assertj.core;
   requires org.junit.platform.launcher;
   requires java.desktop;
+  requires jdk.jfr;
 
   exports dev.vimi.compat;
   exports dev.vimi.compat.reference;

@@ -9,6 +9,7 @@ import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.ProviderLookup;
 import dev.vimi.spi.Retriever;
 import dev.vimi.spi.RetrieverProvider;
+import dev.vimi.spi.SelfTestSetup;
 import dev.vimi.spi.TaskProvider;
 import dev.vimi.spi.VideoWriterProvider;
 import java.io.File;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
  * Finds every provider on the module path (or class path) and runs its contract checks, printing one
@@ -80,7 +82,7 @@ public final class CompatRunner {
     try {
       for (RetrieverProvider p : load(RetrieverProvider.class)) {
         Path dir = Files.createTempDirectory(work, p.name());
-        Optional<ProviderConfig> cfg = p.selfTestConfig(dir.resolve("memory"));
+        Optional<ProviderConfig> cfg = p.selfTest(dir.resolve("memory")).map(SelfTestSetup::config);
         if (cfg.isEmpty()) {
           reports.add(skip("retriever", p, "needs external infrastructure; run its suite in its own tests"));
           continue;
@@ -103,39 +105,48 @@ public final class CompatRunner {
       for (RetrieverProvider p : load(RetrieverProvider.class)) {
         // the writer of each memory, on fresh memories of the provider's self-test configuration
         Path dir = Files.createTempDirectory(work, "writer-" + p.name());
-        if (p.selfTestConfig(dir.resolve("probe")).isEmpty()) {
+        if (p.selfTest(dir.resolve("probe")).isEmpty()) {
           reports.add(skip("memory", p, "needs external infrastructure; run its suite in its own tests"));
           continue;
         }
-        MemoryWriterContract.Factory f = wd -> new MemoryWriterContract.MemoryUnderTest(p, p.selfTestConfig(wd).orElseThrow());
+        MemoryWriterContract.Factory f = wd -> new MemoryWriterContract.MemoryUnderTest(p, p.selfTest(wd).orElseThrow().config());
         try (MemoryWriterContract c = new MemoryWriterContract(f, dir, seed)) {
           reports.add(runChecks("memory", p, c.checks(), seed));
         }
       }
       for (ConditionEncoderProvider p : load(ConditionEncoderProvider.class)) {
         Path dir = Files.createTempDirectory(work, p.name());
-        var enc = p.createForSelfTest(dir);
-        if (enc.isEmpty()) {
+        Optional<SelfTestSetup> setup = p.selfTest(dir);
+        if (setup.isEmpty()) {
           reports.add(skip("encoder", p, "needs a model bundle; run its suite in its own tests"));
           continue;
         }
-        try (ConditionEncoderContract c = new ConditionEncoderContract(enc::get, true)) {
+        dev.vimi.spi.ConditionEncoder enc = p.create(setup.get().config(), setup.get().context());
+        try (ConditionEncoderContract c = new ConditionEncoderContract(() -> enc, true)) {
           reports.add(runChecks("encoder", p, c.checks(), seed));
         }
       }
       for (DenoiserProvider p : load(DenoiserProvider.class)) {
         Path dir = Files.createTempDirectory(work, p.name());
-        var den = p.createForSelfTest(dir);
-        if (den.isEmpty()) {
+        Optional<SelfTestSetup> setup = p.selfTest(dir);
+        if (setup.isEmpty()) {
           reports.add(skip("denoiser", p, "needs a model bundle; run its suite in its own tests"));
           continue;
         }
+        SelfTestSetup s = setup.get();
+        if (s.stage().isEmpty()) {
+          reports.add(
+              new Report("denoiser", p.name(), source(p), 0, List.of("selfTest: a denoiser's setup must name a stage (SelfTestSetup.ofStage)"), null));
+          continue;
+        }
+        java.util.function.Supplier<dev.vimi.spi.Denoiser> make = () -> p.create(s.stage().get(), s.config(), s.context());
+        var den = Optional.of(make.get());
         // the lifecycle checks close the denoisers they get: the first is the one already made, later ones are new
         java.util.concurrent.atomic.AtomicReference<dev.vimi.spi.Denoiser> first = new java.util.concurrent.atomic.AtomicReference<>(den.get());
         DenoiserContract.Factory f =
             () -> {
               dev.vimi.spi.Denoiser d = first.getAndSet(null);
-              return d != null ? d : p.createForSelfTest(dir).orElseThrow();
+              return d != null ? d : make.get();
             };
         try (DenoiserContract c = new DenoiserContract(f, seed, 1e-4, true)) {
           reports.add(runChecks("denoiser", p, c.checks(), seed));
@@ -156,6 +167,13 @@ public final class CompatRunner {
                 new VideoWriterContract(() -> p.create(ProviderConfig.empty("writer " + p.name())), dir, name).checks(),
                 seed));
       }
+      // the promises of every provider whatever its kind: name, cheap construction, unknown keys refused
+      for (Class<? extends NamedProvider> type :
+          List.of(RetrieverProvider.class, ConditionEncoderProvider.class, DenoiserProvider.class, TaskProvider.class, VideoWriterProvider.class)) {
+        for (NamedProvider p : load(type)) {
+          reports.add(runChecks("provider", p, new ProviderContract(() -> newInstance(type, p)).checks(), seed));
+        }
+      }
     } finally {
       TempDirs.deleteRecursively(work);
     }
@@ -173,6 +191,20 @@ public final class CompatRunner {
         new ArrayList<>(self.isNamed() ? ProviderLookup.load(type, self.getLayer()) : ProviderLookup.load(type, loader));
     out.sort(Comparator.comparing(NamedProvider::name));
     return out;
+  }
+
+  /**
+   * A new instance of {@code p}'s class, made by the service loader as a deployment makes it (through its
+   * public static {@code provider()} method or its constructor; its package need not be exported).
+   */
+  private <P extends NamedProvider> NamedProvider newInstance(Class<P> type, NamedProvider p) {
+    Module self = CompatRunner.class.getModule();
+    ServiceLoader<P> sl = self.isNamed() ? ServiceLoader.load(self.getLayer(), type) : ServiceLoader.load(type, loader);
+    return sl.stream()
+        .filter(h -> h.type() == p.getClass())
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException(p.getClass().getName() + " is no longer offered by the service loader"))
+        .get();
   }
 
   /** The jar (or class folder) a provider came from, by file name, for the report's last column. */

@@ -22,6 +22,7 @@ public final class CaptionOnlyTaskProvider implements TaskProvider {
 
   @Override
   public TaskInstruction create(ProviderConfig config) {
+    config.requireKnownKeys(List.of());
     return new TaskInstruction() {
       @Override
       public String name() {

@@ -40,5 +40,6 @@ class SuitesRunEveryCheckTest {
         .isEqualTo(ids(new MemoryWriterContract(d -> null, Path.of("unused"), 0).checks()));
     assertThat(testMethods(VideoWriterContractSuite.class))
         .isEqualTo(ids(new VideoWriterContract(() -> null, Path.of("unused"), "v").checks()));
+    assertThat(testMethods(ProviderContractSuite.class)).isEqualTo(ids(new ProviderContract(() -> null).checks()));
   }
 }

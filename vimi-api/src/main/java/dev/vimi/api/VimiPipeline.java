@@ -14,6 +14,7 @@ import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.MemoryStats;
 import dev.vimi.spi.MultimodalPrompt;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.ProviderContext;
 import dev.vimi.spi.RetrievalQuery;
 import dev.vimi.spi.RetrievedItem;
 import dev.vimi.spi.Retriever;
@@ -483,22 +484,19 @@ public final class VimiPipeline implements AutoCloseable {
       ConditionEncoder encoder = null;
       Retriever retriever = null;
       try {
-        Map<String, String> dcfg = new TreeMap<>(denoiserConfig);
-        if (model.directory() != null) {
-          dcfg.putIfAbsent("model.dir", model.directory().toString());
-        }
+        // engine facts travel in the context, apart from the operator's keys (no reserved keys)
+        ProviderContext bundle = ProviderContext.of(model.directory(), Map.of());
         for (StageSpec st : model.stages()) {
-          denoisers.add(dp.create(st.denoiserSpec(dp.name()), ProviderConfig.of("denoiser " + dp.name() + " (stage " + st.name() + ")", dcfg)));
+          denoisers.add(
+              dp.create(
+                  st.denoiserSpec(dp.name()),
+                  ProviderConfig.of("denoiser " + dp.name() + " (stage " + st.name() + ")", denoiserConfig),
+                  bundle));
         }
-        Map<String, String> ecfg = new TreeMap<>();
-        if (model.encoder() != null) {
-          model.encoder().settings().forEach((k, v) -> ecfg.put("model." + k, v));
-        }
-        if (model.directory() != null) {
-          ecfg.put("model.dir", model.directory().toString());
-        }
-        ecfg.putAll(encoderConfig);
-        encoder = ep.create(ProviderConfig.of("encoder " + ep.name(), ecfg));
+        // the manifest's encoder settings go to the encoder the model was trained with, and to no other
+        Map<String, String> section =
+            model.encoder() != null && model.encoder().provider().equals(ep.name()) ? model.encoder().settings() : Map.of();
+        encoder = ep.create(ProviderConfig.of("encoder " + ep.name(), encoderConfig), bundle.withSection(section));
         StageSpec first = model.stages().get(0);
         if (encoder.length() != first.conditioningLength() || encoder.dim() != first.conditioningDim()) {
           throw new ConfigurationException(

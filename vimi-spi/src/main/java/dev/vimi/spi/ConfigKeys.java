@@ -25,7 +25,8 @@ public final class ConfigKeys {
    * {@code ignored}.
    *
    * @param owner who reads the keys, as in every configuration message ({@code "retriever lucene"})
-   * @param ignored keys that belong to someone else (e.g. {@code k -> k.startsWith("model.")}); may be null
+   * @param ignored keys that belong to someone else (e.g. the pipeline's own keys next to a provider's
+   *     section, {@code k -> k.startsWith("denoiser.")}); may be null
    * @throws ConfigurationException naming the unknown key, a suggestion when one is close, and the known keys
    */
   public static void requireKnown(
@@ -51,14 +52,20 @@ public final class ConfigKeys {
     StringBuilder sb = new StringBuilder(owner).append(": unknown key '").append(key).append('\'');
     Optional<String> s = suggest(key, known);
     sb.append(s.isPresent() ? "; did you mean '" + s.get() + "'? known: " : "; known: ").append(new TreeSet<>(known));
+    if (key.startsWith("model.")) {
+      sb.append(" (model bundle facts are no configuration keys: a provider reads the bundle's folder and its")
+          .append(" manifest section from the ProviderContext the pipeline hands to create)");
+    }
     return new ConfigurationException(sb.toString());
   }
 
   /**
    * The known key that {@code key} most likely misspells, if one is close: the same key up to case and
    * separators ({@code commit-every} for {@code commit.every}), one within a small edit distance
-   * (a typo, a transposition, {@code analyser} for {@code analyzer}), or one that {@code key} extends
-   * or shortens at a separator ({@code k1_typo} for {@code k1}).
+   * (a typo, a transposition, {@code analyser} for {@code analyzer}), one that {@code key} extends
+   * or shortens at a separator ({@code k1_typo} for {@code k1}), or one that {@code key} ends with after
+   * a prefix ({@code model.lm} or {@code retriever.index.dir} for {@code lm} and {@code index.dir}: a
+   * key written with its section's name).
    */
   public static Optional<String> suggest(String key, Collection<String> known) {
     String nk = normalise(key);
@@ -86,6 +93,16 @@ public final class ConfigKeys {
       boolean extends_ = nk.startsWith(nc) && nk.length() > nc.length() && nk.charAt(nc.length()) == '.';
       boolean shortens = nc.startsWith(nk) && nc.length() > nk.length() && nc.charAt(nk.length()) == '.';
       if ((extends_ || shortens) && (longest == null || k.length() > longest.length())) {
+        longest = k;
+      }
+    }
+    if (longest != null) {
+      return Optional.of(longest);
+    }
+    // a known key after a prefix and a separator (model.lm, retriever.index.dir)
+    for (String k : known) {
+      String nc = normalise(k);
+      if (nk.endsWith("." + nc) && (longest == null || k.length() > longest.length())) {
         longest = k;
       }
     }

@@ -1,5 +1,8 @@
 package dev.vimi.spi;
 
+import java.nio.file.Path;
+import java.util.Optional;
+
 /**
  * Common shape of every vimi provider: a factory found through {@link java.util.ServiceLoader},
  * known by a stable name.
@@ -26,5 +29,20 @@ public interface NamedProvider {
   /** One line for listings such as {@code vimi plugins}. */
   default String description() {
     return getClass().getName();
+  }
+
+  /**
+   * Capability hook, and the SPI's only test-facing method: the arguments under which this provider
+   * works without outside help (files it ships, a fresh memory in {@code workDir}), so that the
+   * compatibility runner ({@code dev.vimi.compat.CompatRunner}) can check a deployed jar. A retriever
+   * returns a configuration of a new, empty memory under {@code workDir}; a denoiser returns a stage
+   * with it ({@link SelfTestSetup#ofStage}). The default, empty, means the provider needs a model
+   * bundle or outside infrastructure (a cluster); the runner then lists it as skipped and its own
+   * tests run its suites. Cheap: nothing is opened until the runner calls the factory method.
+   *
+   * @param workDir a fresh folder the provider may use; the runner deletes it afterwards
+   */
+  default Optional<SelfTestSetup> selfTest(Path workDir) {
+    return Optional.empty();
   }
 }

@@ -18,6 +18,9 @@ import java.util.function.Predicate;
  * message so that a user with several providers configured knows which section to fix. Typed getters
  * fail with a {@link ConfigurationException} that names the key, the value and what was expected.
  *
+ * <p>It holds the operator's keys only; what the engine knows (the model bundle's folder, its files,
+ * the manifest's settings for the provider) comes separately, in a {@link ProviderContext}.
+ *
  * <p>Instances are immutable and thread-safe.
  */
 public final class ProviderConfig {
@@ -104,7 +107,9 @@ public final class ProviderConfig {
 
   /**
    * {@link #requireKnownKeys(Collection)}, leaving alone the keys that belong to someone else (for
-   * example the pipeline's {@code model.*} entries).
+   * example a pipeline configuration's provider sections, which their providers check). A provider
+   * checking its own configuration needs no exemption: engine facts reach it in a {@link
+   * ProviderContext}, never as keys.
    */
   public ProviderConfig requireKnownKeys(Collection<String> known, Predicate<String> ignored) {
     ConfigKeys.requireKnown(owner, values.keySet(), known, ignored);

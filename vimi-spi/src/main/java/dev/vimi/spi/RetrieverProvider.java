@@ -1,8 +1,5 @@
 package dev.vimi.spi;
 
-import java.nio.file.Path;
-import java.util.Optional;
-
 /**
  * Service interface for retrievers. Register implementations with {@code provides
  * dev.vimi.spi.RetrieverProvider with ...} in {@code module-info.java} and in {@code
@@ -10,7 +7,11 @@ import java.util.Optional;
  */
 public interface RetrieverProvider extends NamedProvider {
 
-  /** Opens the memory the configuration points at, for searching. The caller closes it. */
+  /**
+   * Opens the memory the configuration points at, for searching. Refuses keys it does not read ({@link
+   * ProviderConfig#requireKnownKeys}) before it touches the memory. The caller closes it. A provider
+   * that can make a fresh memory on its own returns its configuration from {@link #selfTest}.
+   */
   Retriever open(ProviderConfig config);
 
   /**
@@ -43,14 +44,5 @@ public interface RetrieverProvider extends NamedProvider {
    */
   default MemoryCheck verify(ProviderConfig config) {
     throw new ConfigurationException("retriever '" + name() + "' cannot verify its memory");
-  }
-
-  /**
-   * A configuration that lets the compatibility runner build a fresh, empty memory of this kind in
-   * {@code workDir} without outside help, or empty if the provider needs external infrastructure
-   * (a cluster) that the runner cannot create.
-   */
-  default Optional<ProviderConfig> selfTestConfig(Path workDir) {
-    return Optional.empty();
   }
 }

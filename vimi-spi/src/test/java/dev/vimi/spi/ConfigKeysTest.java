@@ -23,6 +23,8 @@ class ConfigKeysTest {
     "index, index.dir",
     "ram.bufer.mb, ram.buffer.mb",
     "kl, k1",
+    "retriever.index.dir, index.dir",
+    "model.k1, k1",
   })
   void suggestsTheKeyATypoMeant(String typo, String meant) {
     assertThat(ConfigKeys.suggest(typo, LUCENE)).contains(meant);
@@ -53,9 +55,17 @@ class ConfigKeysTest {
 
   @Test
   void ignoredKeysAndKnownKeysPass() {
-    ProviderConfig c = ProviderConfig.of("denoiser onnx", Map.of("k1", "1", "model.dir", "/m"));
-    assertThat(c.requireKnownKeys(LUCENE, k -> k.startsWith("model."))).isSameAs(c);
-    assertThatThrownBy(() -> c.requireKnownKeys(LUCENE)).hasMessageContaining("unknown key 'model.dir'");
+    ProviderConfig c = ProviderConfig.of("pipeline", Map.of("k1", "1", "denoiser.device", "cpu"));
+    assertThat(c.requireKnownKeys(LUCENE, k -> k.startsWith("denoiser."))).isSameAs(c);
+    assertThatThrownBy(() -> c.requireKnownKeys(LUCENE)).hasMessageContaining("unknown key 'denoiser.device'");
+  }
+
+  @Test
+  void aReservedModelKeyOfOldIsRefusedWithWhereBundleFactsLiveNow() {
+    ProviderConfig c = ProviderConfig.of("denoiser onnx", Map.of("model.dir", "/m"));
+    assertThatThrownBy(() -> c.requireKnownKeys(List.of("device", "threads")))
+        .hasMessageStartingWith("denoiser onnx: unknown key 'model.dir'; known: [device, threads]")
+        .hasMessageContaining("ProviderContext");
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.vimi.spi.DenoiserSpec;
 import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.OutputKind;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.SelfTestSetup;
 import dev.vimi.spi.Tensor;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -39,6 +40,9 @@ import java.util.Optional;
 public final class GaussianFramesOracleDenoiserProvider implements DenoiserProvider {
   public static final String NAME = "gaussian-frames-oracle";
 
+  /** The keys this provider reads; any other is refused with a \"did you mean\". */
+  static final java.util.List<String> KEYS = java.util.List.of("mean", "std", "rho", "gain", "max-batch");
+
   @Override
   public String name() {
     return NAME;
@@ -60,6 +64,7 @@ public final class GaussianFramesOracleDenoiserProvider implements DenoiserProvi
 
   @Override
   public Denoiser create(DenoiserSpec spec, ProviderConfig config) {
+    config.requireKnownKeys(KEYS);
     double mean = config.getDouble("mean", 0.0);
     double std = config.getDouble("std", 0.5);
     double rho = config.getDouble("rho", 0.8);
@@ -75,9 +80,9 @@ public final class GaussianFramesOracleDenoiserProvider implements DenoiserProvi
   }
 
   @Override
-  public Optional<Denoiser> createForSelfTest(Path workDir) {
+  public Optional<SelfTestSetup> selfTest(Path workDir) {
     DenoiserSpec spec = new DenoiserSpec("self-test", OutputKind.EDM, 0.5, 3, 4, 8, 8, 8, 16, Optional.empty());
-    return Optional.of(create(spec, ProviderConfig.empty("denoiser " + NAME)));
+    return Optional.of(SelfTestSetup.ofStage(spec, ProviderConfig.empty("denoiser " + NAME)));
   }
 
   /** The AR(1) covariance {@code s^2 rho^|i-j|} of T frames. */

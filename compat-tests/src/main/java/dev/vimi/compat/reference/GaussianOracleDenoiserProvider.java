@@ -6,6 +6,7 @@ import dev.vimi.spi.DenoiserProvider;
 import dev.vimi.spi.DenoiserSpec;
 import dev.vimi.spi.OutputKind;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.SelfTestSetup;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -21,6 +22,9 @@ import java.util.Optional;
  */
 public final class GaussianOracleDenoiserProvider implements DenoiserProvider {
   public static final String NAME = "gaussian-oracle";
+
+  /** The keys this provider reads; any other is refused with a \"did you mean\". */
+  static final java.util.List<String> KEYS = java.util.List.of("mean", "std", "gain", "max-batch");
 
   @Override
   public String name() {
@@ -40,6 +44,7 @@ public final class GaussianOracleDenoiserProvider implements DenoiserProvider {
 
   @Override
   public Denoiser create(DenoiserSpec spec, ProviderConfig config) {
+    config.requireKnownKeys(KEYS);
     double mean = config.getDouble("mean", 0.0);
     double std = config.getDouble("std", 0.5);
     double gain = config.getDouble("gain", 1.0);
@@ -59,8 +64,8 @@ public final class GaussianOracleDenoiserProvider implements DenoiserProvider {
   }
 
   @Override
-  public Optional<Denoiser> createForSelfTest(Path workDir) {
+  public Optional<SelfTestSetup> selfTest(Path workDir) {
     DenoiserSpec spec = new DenoiserSpec("self-test", OutputKind.EDM, 0.5, 3, 4, 8, 8, 8, 16, Optional.empty());
-    return Optional.of(create(spec, ProviderConfig.empty("denoiser " + NAME)));
+    return Optional.of(SelfTestSetup.ofStage(spec, ProviderConfig.empty("denoiser " + NAME)));
   }
 }

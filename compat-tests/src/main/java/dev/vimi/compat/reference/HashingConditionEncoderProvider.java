@@ -9,6 +9,8 @@ import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.MultimodalPrompt;
 import dev.vimi.spi.PromptSegment;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.ProviderContext;
+import dev.vimi.spi.SelfTestSetup;
 import dev.vimi.spi.Tensor;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -32,8 +34,9 @@ import javax.imageio.ImageIO;
  *
  * <p>Configuration: {@code length} (L, default 32), {@code dim} (D, default 64) and {@code truncate}
  * (default false). A prompt with more tokens than L is rejected with the count, unless {@code
- * truncate} is true: then its first L tokens are kept. A model bundle's encoder settings may give all
- * three ({@code model.length}, {@code model.dim}, {@code model.truncate}); direct keys win.
+ * truncate} is true: then its first L tokens are kept. A model bundle's encoder settings (the
+ * {@link ProviderContext#section() context's section}) may give all three; the operator's keys win.
+ * Any other key, in either, is refused with the closest known one.
  */
 public final class HashingConditionEncoderProvider implements ConditionEncoderProvider {
   public static final String NAME = "hashing";
@@ -56,14 +59,24 @@ public final class HashingConditionEncoderProvider implements ConditionEncoderPr
 
   @Override
   public ConditionEncoder create(ProviderConfig config) {
-    int length = config.getInt("length", config.getInt("model.length", 32), 1, 4096);
-    int dim = config.getInt("dim", config.getInt("model.dim", 64), 2, 4096);
-    return new HashingEncoder(length, dim, config.getBoolean("truncate", config.getBoolean("model.truncate", false)));
+    return create(config, ProviderContext.none());
+  }
+
+  /** The keys this provider reads, from the operator or from the bundle; any other is refused. */
+  static final List<String> KEYS = List.of("length", "dim", "truncate");
+
+  @Override
+  public ConditionEncoder create(ProviderConfig config, ProviderContext context) {
+    config.requireKnownKeys(KEYS);
+    ProviderConfig bundle = context.sectionConfig(config.owner()).requireKnownKeys(KEYS);
+    int length = config.getInt("length", bundle.getInt("length", 32, 1, 4096), 1, 4096);
+    int dim = config.getInt("dim", bundle.getInt("dim", 64, 2, 4096), 2, 4096);
+    return new HashingEncoder(length, dim, config.getBoolean("truncate", bundle.getBoolean("truncate", false)));
   }
 
   @Override
-  public Optional<ConditionEncoder> createForSelfTest(Path workDir) {
-    return Optional.of(new HashingEncoder(32, 64, false));
+  public Optional<SelfTestSetup> selfTest(Path workDir) {
+    return Optional.of(SelfTestSetup.of(ProviderConfig.empty("encoder " + NAME)));
   }
 
   /** Immutable, hence thread-safe. */

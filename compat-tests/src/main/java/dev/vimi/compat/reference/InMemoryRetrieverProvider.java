@@ -8,6 +8,7 @@ import dev.vimi.spi.IngestReport;
 import dev.vimi.spi.MemoryStats;
 import dev.vimi.spi.MemoryWriter;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.SelfTestSetup;
 import dev.vimi.spi.RetrievalQuery;
 import dev.vimi.spi.RetrievedItem;
 import dev.vimi.spi.Retriever;
@@ -60,6 +61,7 @@ public final class InMemoryRetrieverProvider implements RetrieverProvider {
 
   @Override
   public Retriever open(ProviderConfig config) {
+    config.requireKnownKeys(KEYS);
     Path file = config.requirePath("file");
     if (!Files.isRegularFile(file)) {
       throw new ConfigurationException(
@@ -80,8 +82,9 @@ public final class InMemoryRetrieverProvider implements RetrieverProvider {
   }
 
   @Override
-  public Optional<ProviderConfig> selfTestConfig(Path workDir) {
-    return Optional.of(ProviderConfig.of("retriever " + NAME, Map.of("file", workDir.resolve("memory.tsv").toString())));
+  public Optional<SelfTestSetup> selfTest(Path workDir) {
+    return Optional.of(
+        SelfTestSetup.of(ProviderConfig.of("retriever " + NAME, Map.of("file", workDir.resolve("memory.tsv").toString()))));
   }
 
   static List<String> tokens(String text) {

@@ -6,6 +6,7 @@ import dev.vimi.spi.DenoiserProvider;
 import dev.vimi.spi.DenoiserSpec;
 import dev.vimi.spi.OutputKind;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.SelfTestSetup;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -21,6 +22,9 @@ import java.util.Optional;
  */
 public final class MixtureOracleDenoiserProvider implements DenoiserProvider {
   public static final String NAME = "mixture-oracle";
+
+  /** The keys this provider reads; any other is refused with a \"did you mean\". */
+  static final java.util.List<String> KEYS = java.util.List.of("components", "gain", "max-batch");
 
   @Override
   public String name() {
@@ -40,6 +44,7 @@ public final class MixtureOracleDenoiserProvider implements DenoiserProvider {
 
   @Override
   public Denoiser create(DenoiserSpec spec, ProviderConfig config) {
+    config.requireKnownKeys(KEYS);
     String spec0 = config.getString("components", "-1:0.2:0.3;1:0.2:0.7");
     String[] parts = spec0.split(";");
     int k = parts.length;
@@ -99,8 +104,8 @@ public final class MixtureOracleDenoiserProvider implements DenoiserProvider {
   }
 
   @Override
-  public Optional<Denoiser> createForSelfTest(Path workDir) {
+  public Optional<SelfTestSetup> selfTest(Path workDir) {
     DenoiserSpec spec = new DenoiserSpec("self-test", OutputKind.V, 1.0, 3, 4, 8, 8, 8, 16, Optional.empty());
-    return Optional.of(create(spec, ProviderConfig.empty("denoiser " + NAME)));
+    return Optional.of(SelfTestSetup.ofStage(spec, ProviderConfig.empty("denoiser " + NAME)));
   }
 }

@@ -296,7 +296,9 @@ public final class GenerateCommand implements Callable<Integer> {
     ModelSpec spec = ModelBundle.load(modelDir).spec();
 
     // 2. the pipeline: backend, encoder, retriever
-    VimiPipeline.Builder pb = VimiPipeline.builder().model(spec).denoiser(backend, Map.of("device", device));
+    // cpu is every backend's default; a backend without devices (an oracle) refuses the key it does not read
+    VimiPipeline.Builder pb =
+        VimiPipeline.builder().model(spec).denoiser(backend, device.equals("cpu") ? Map.of() : Map.of("device", device));
     if (maxImagePixels != ImageRef.DEFAULT_MAX_PIXELS) {
       // the encoder decodes the retrieved images with the same limit (its key of the same meaning)
       pb.encoder(null, Map.of("max_image_pixels", Long.toString(maxImagePixels)));

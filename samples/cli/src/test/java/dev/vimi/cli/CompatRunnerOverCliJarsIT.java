@@ -66,6 +66,11 @@ class CompatRunnerOverCliJarsIT {
         .anyMatch(l -> l.matches("PASS +task +t2v .*"))
         .anyMatch(l -> l.matches("PASS +task +predict .*"))
         .anyMatch(l -> l.matches("PASS +task +subject .*"));
+    for (String name : List.of("lucene", "vespa", "mllm", "onnx", "pytorch", "t2v", "mp4", "gif", "hashing")) {
+      assertThat(lines)
+          .as("every provider keeps the promises of every provider (name, cheap construction, unknown keys):\n%s", out)
+          .anyMatch(l -> l.matches("PASS +provider +" + name + " .*"));
+    }
     assertThat(lines).noneMatch(l -> l.startsWith("FAIL"));
   }
 }

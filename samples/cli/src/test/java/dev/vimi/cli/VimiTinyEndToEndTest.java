@@ -16,6 +16,7 @@ import dev.vimi.spi.ConditionEncoder;
 import dev.vimi.spi.Conditioning;
 import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.ProviderContext;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,12 +76,10 @@ class VimiTinyEndToEndTest {
     }
     assertThat(r.prompt().toPlaceholderText()).isEqualTo(c.get("prompt_text").asText());
 
-    Map<String, String> settings = new TreeMap<>();
-    spec.encoder().settings().forEach((k, v) -> settings.put("model." + k, v));
-    settings.put("model.dir", model.resolve("bundle").toString());
+    ProviderContext bundle = ProviderContext.ofBundle(model.resolve("bundle"), spec.encoder().settings());
     Conditioning cond;
     try (ConditionEncoder enc =
-        Plugins.discover().encoders().get(spec.encoder().provider()).create(ProviderConfig.of("encoder", settings))) {
+        Plugins.discover().encoders().get(spec.encoder().provider()).create(ProviderConfig.empty("encoder"), bundle)) {
       cond = enc.encode(r.prompt());
     }
     double condDiff = VimiTinyReference.maxAbsDiff(cond.tokens().toArray(), VimiTinyReference.read(caseDir.resolve("conditioning.f32")).toArray());

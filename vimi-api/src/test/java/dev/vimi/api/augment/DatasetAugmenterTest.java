@@ -44,7 +44,7 @@ class DatasetAugmenterTest {
   @BeforeEach
   void memoryAndCaptions() throws IOException {
     InMemoryRetrieverProvider provider = new InMemoryRetrieverProvider();
-    ProviderConfig config = provider.selfTestConfig(dir).orElseThrow();
+    ProviderConfig config = provider.selfTest(dir).orElseThrow().config();
     Random rnd = new Random(42);
     List<String> captions = new ArrayList<>();
     try (MemoryWriter w = provider.openWriter(config)) {

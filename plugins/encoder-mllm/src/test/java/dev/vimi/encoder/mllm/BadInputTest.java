@@ -27,7 +27,7 @@ class BadInputTest {
 
   @BeforeAll
   void open() {
-    late = MllmConditionEncoder.open(TestModels.late());
+    late = TestModels.open(TestModels.late());
   }
 
   @AfterAll
@@ -81,7 +81,7 @@ class BadInputTest {
 
   @Test
   void pixelsOverTheLimitAreRefusedLikeEncodedImages() {
-    try (MllmConditionEncoder tight = MllmConditionEncoder.open(TestModels.late("max_image_pixels", "100"))) {
+    try (MllmConditionEncoder tight = TestModels.open(TestModels.late("max_image_pixels", "100"))) {
       assertThatThrownBy(() -> tight.encode(withImage(new ImageRef.OfPixels(20, 10, new int[200]))))
           .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("image 1 (<20x10 pixels>) is 20x10 = 200 pixels, more than the limit of 100")
@@ -136,7 +136,7 @@ class BadInputTest {
 
   @Test
   void placeholdersCanBeReadAsPlainText() {
-    try (MllmConditionEncoder plain = MllmConditionEncoder.open(TestModels.late("text_placeholders", "false"))) {
+    try (MllmConditionEncoder plain = TestModels.open(TestModels.late("text_placeholders", "false"))) {
       TokenLayout l = plain.layout(MultimodalPrompt.of(PromptSegment.text("a <image> here")));
       assertThat(l.images()).isZero();
       assertThat(l.strings()).containsExactly("[CLS]", "a", "<", "image", ">", "here", "[SEP]");
@@ -157,7 +157,7 @@ class BadInputTest {
 
   @Test
   void longerThanTheLanguageModelsMaximum() {
-    try (MllmConditionEncoder wide = MllmConditionEncoder.open(TestModels.late("model.length", "2048"))) {
+    try (MllmConditionEncoder wide = TestModels.open(TestModels.late("model.length", "2048"))) {
       assertThatThrownBy(() -> wide.encode(MultimodalPrompt.of(PromptSegment.text(words(600)))))
           .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("the prompt needs 602 language-model tokens")
@@ -169,7 +169,7 @@ class BadInputTest {
 
   @Test
   void truncationCutsTheEndAndKeepsTheClosingToken() {
-    try (MllmConditionEncoder cut = MllmConditionEncoder.open(TestModels.late("truncation", "truncate"))) {
+    try (MllmConditionEncoder cut = TestModels.open(TestModels.late("truncation", "truncate"))) {
       TokenLayout l = cut.layout(MultimodalPrompt.of(PromptSegment.text(words(200))));
       assertThat(l.expandedLength()).isEqualTo(128);
       assertThat(l.strings().get(0)).isEqualTo("[CLS]");
@@ -206,61 +206,61 @@ class BadInputTest {
   void aTokenizerJsonThatDoesNotParse(@TempDir Path dir) throws Exception {
     Path broken = dir.resolve("tokenizer.json");
     Files.writeString(broken, "{ \"version\": \"1.0\", \"model\": [ oops");
-    assertThatThrownBy(() -> MllmConditionEncoder.open(TestModels.late("model.tokenizer", broken.toString())))
+    assertThatThrownBy(() -> TestModels.open(TestModels.late("model.tokenizer", broken.toString())))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining(broken.toString())
         .hasMessageContaining("is not a valid Hugging Face tokenizer.json")
         .hasMessageContaining("model.tokenizer");
     Files.writeString(broken, "{}");
-    assertThatThrownBy(() -> MllmConditionEncoder.open(TestModels.late("model.tokenizer", broken.toString())))
+    assertThatThrownBy(() -> TestModels.open(TestModels.late("model.tokenizer", broken.toString())))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("is not a valid Hugging Face tokenizer.json");
   }
 
   @Test
   void missingAndWrongKeys() {
-    assertThatThrownBy(() -> MllmConditionEncoder.open(TestModels.early("model.tokenizer", null)))
+    assertThatThrownBy(() -> TestModels.open(TestModels.early("model.tokenizer", null)))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("missing configuration key 'model.tokenizer'");
-    assertThatThrownBy(() -> MllmConditionEncoder.open(TestModels.early("model.embeddings", null)))
+    assertThatThrownBy(() -> TestModels.open(TestModels.early("model.embeddings", null)))
         .hasMessageContaining("missing configuration key 'model.embeddings' (the language model's input-embedding graph, needed by early fusion)");
-    assertThatThrownBy(() -> MllmConditionEncoder.open(TestModels.late("model.fusion", "middle")))
+    assertThatThrownBy(() -> TestModels.open(TestModels.late("model.fusion", "middle")))
         .hasMessageContaining("'model.fusion' is 'middle' but must be one of early, late");
-    assertThatThrownBy(() -> MllmConditionEncoder.open(TestModels.late("model.vision", "nope.onnx")))
+    assertThatThrownBy(() -> TestModels.open(TestModels.late("model.vision", "nope.onnx")))
         .hasMessageContaining("'model.vision' names the file")
         .hasMessageContaining("nope.onnx, which does not exist");
-    assertThatThrownBy(() -> MllmConditionEncoder.open(TestModels.late("model.projector", null)))
+    assertThatThrownBy(() -> TestModels.open(TestModels.late("model.projector", null)))
         .hasMessageContaining("model.vision and model.projector go together");
-    assertThatThrownBy(() -> MllmConditionEncoder.open(TestModels.late("model.image_mean", "0.5,0.5")))
+    assertThatThrownBy(() -> TestModels.open(TestModels.late("model.image_mean", "0.5,0.5")))
         .hasMessageContaining("must hold 3 numbers");
-    assertThatThrownBy(() -> MllmConditionEncoder.open(TestModels.late("background", "pink")))
+    assertThatThrownBy(() -> TestModels.open(TestModels.late("background", "pink")))
         .hasMessageContaining("'background' must be a colour like #FFFFFF");
-    assertThatThrownBy(() -> MllmConditionEncoder.open(TestModels.late("model.lm_preset", "gpt-5")))
+    assertThatThrownBy(() -> TestModels.open(TestModels.late("model.lm_preset", "gpt-5")))
         .hasMessageContaining("the only preset is 'all-minilm-l6-v2-q'");
-    assertThatThrownBy(() -> MllmConditionEncoder.open(TestModels.late("model.lm", "classpath:no/such/model.onnx")))
+    assertThatThrownBy(() -> TestModels.open(TestModels.late("model.lm", "classpath:no/such/model.onnx")))
         .hasMessageContaining("names the class path resource 'no/such/model.onnx', which is not on the class path");
   }
 
   @Test
   void graphsThatDoNotFit() {
-    assertThatThrownBy(() -> MllmConditionEncoder.open(TestModels.late("model.dim", "512")))
+    assertThatThrownBy(() -> TestModels.open(TestModels.late("model.dim", "512")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("'model.dim' is 512 but the fusion network returns 384-wide token states");
     // the early projector (64 wide) with MiniLM (384 wide)
-    assertThatThrownBy(() -> MllmConditionEncoder.open(TestModels.late("model.projector", "projector_early.onnx")))
+    assertThatThrownBy(() -> TestModels.open(TestModels.late("model.projector", "projector_early.onnx")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("the projector (model.projector) returns 64-wide tokens but the language model's hidden states are 384 wide");
     // a graph with the wrong inputs in the LM's place
-    assertThatThrownBy(() -> MllmConditionEncoder.open(TestModels.early("model.lm", "fusion_late.onnx")))
+    assertThatThrownBy(() -> TestModels.open(TestModels.early("model.lm", "fusion_late.onnx")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("has inputs [hidden_states, attention_mask, modality_ids] but this encoder feeds [inputs_embeds]");
     // a graph that takes floats where the embedding graph takes token ids: the test run fails
-    assertThatThrownBy(() -> MllmConditionEncoder.open(TestModels.early("model.embeddings", "projector_late.onnx")))
+    assertThatThrownBy(() -> TestModels.open(TestModels.early("model.embeddings", "projector_late.onnx")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("the graphs do not work together (a test run failed)")
         .hasMessageContaining("the input-embedding graph");
     // not a graph at all
-    assertThatThrownBy(() -> MllmConditionEncoder.open(TestModels.early("model.lm", "toy_tokenizer.json")))
+    assertThatThrownBy(() -> TestModels.open(TestModels.early("model.lm", "toy_tokenizer.json")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("cannot load the language model graph from")
         .hasMessageContaining("check that the file is a valid ONNX model");
@@ -269,7 +269,7 @@ class BadInputTest {
   @Test
   void imagesNeedAVisionTower() {
     try (MllmConditionEncoder textOnly =
-        MllmConditionEncoder.open(TestModels.late("model.vision", null, "model.projector", null))) {
+        TestModels.open(TestModels.late("model.vision", null, "model.projector", null))) {
       assertThat(textOnly.tokensPerImage()).isZero();
       assertThat(textOnly.encode(MultimodalPrompt.of(PromptSegment.text("a cat"))).validTokens()).isEqualTo(4);
       assertThatThrownBy(() -> textOnly.encode(withImage(TestModels.image("rgba.png"))))
@@ -280,7 +280,7 @@ class BadInputTest {
 
   @Test
   void closedEncoder() {
-    MllmConditionEncoder e = MllmConditionEncoder.open(TestModels.early());
+    MllmConditionEncoder e = TestModels.open(TestModels.early());
     e.close();
     e.close(); // idempotent
     assertThatThrownBy(() -> e.encode(MultimodalPrompt.of(PromptSegment.text("a cat"))))

@@ -22,7 +22,7 @@ class CacheAndConcurrencyTest {
 
   @Test
   void theCacheIsKeyedByContentNotByReference() {
-    try (MllmConditionEncoder e = MllmConditionEncoder.open(TestModels.early())) {
+    try (MllmConditionEncoder e = TestModels.open(TestModels.early())) {
       Conditioning byPath = e.encode(prompt("a cat", TestModels.image("rgba.png")));
       Conditioning byBytes = e.encode(prompt("a cat", ImageRef.ofBytes(TestModels.bytes("rgba.png"))));
       assertThat(byBytes).isSameAs(byPath);
@@ -44,7 +44,7 @@ class CacheAndConcurrencyTest {
 
   @Test
   void theCacheIsBounded() {
-    try (MllmConditionEncoder e = MllmConditionEncoder.open(TestModels.early("cache_size", "2"))) {
+    try (MllmConditionEncoder e = TestModels.open(TestModels.early("cache_size", "2"))) {
       Conditioning first = e.encode(MultimodalPrompt.of(PromptSegment.text("a red cat")));
       e.encode(MultimodalPrompt.of(PromptSegment.text("a blue cat")));
       e.encode(MultimodalPrompt.of(PromptSegment.text("a red dog")));
@@ -58,7 +58,7 @@ class CacheAndConcurrencyTest {
 
   @Test
   void withoutCacheEveryEncodeRunsTheGraphs() {
-    try (MllmConditionEncoder e = MllmConditionEncoder.open(TestModels.early("cache_size", "0"))) {
+    try (MllmConditionEncoder e = TestModels.open(TestModels.early("cache_size", "0"))) {
       Conditioning a = e.encode(prompt("a cat", TestModels.image("rgba.png")));
       Conditioning b = e.encode(prompt("a cat", TestModels.image("rgba.png")));
       assertThat(b).isNotSameAs(a);
@@ -69,7 +69,7 @@ class CacheAndConcurrencyTest {
 
   @Test
   void concurrentEncodesOfDifferentPromptsAgreeWithSequentialOnes() throws Exception {
-    try (MllmConditionEncoder e = MllmConditionEncoder.open(TestModels.late("cache_size", "0"))) {
+    try (MllmConditionEncoder e = TestModels.open(TestModels.late("cache_size", "0"))) {
       List<MultimodalPrompt> prompts = new ArrayList<>();
       String[] pictures = {"rgba.png", "gray.png", "photo.jpg", "rgba.webp"};
       for (int i = 0; i < 8; i++) {

@@ -33,7 +33,7 @@ class EarlyFusionTest {
 
   @BeforeAll
   void open() {
-    encoder = MllmConditionEncoder.open(TestModels.early());
+    encoder = TestModels.open(TestModels.early());
   }
 
   @AfterAll

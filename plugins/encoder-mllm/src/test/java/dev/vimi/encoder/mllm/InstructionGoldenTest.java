@@ -40,7 +40,7 @@ class InstructionGoldenTest {
 
   @BeforeAll
   void open() {
-    encoder = MllmConditionEncoder.open(TestModels.late());
+    encoder = TestModels.open(TestModels.late());
   }
 
   @AfterAll

@@ -41,7 +41,7 @@ class LateFusionMiniLmTest {
 
   @BeforeAll
   void open() throws Exception {
-    encoder = MllmConditionEncoder.open(TestModels.late());
+    encoder = TestModels.open(TestModels.late());
     try (InputStream in = getClass().getClassLoader().getResourceAsStream("all-minilm-l6-v2-q-tokenizer.json")) {
       tokenizer = HuggingFaceTokenizer.newInstance(in, Map.of("truncation", "false", "padding", "false"));
     }

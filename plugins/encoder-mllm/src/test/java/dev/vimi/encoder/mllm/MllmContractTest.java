@@ -7,6 +7,6 @@ import dev.vimi.spi.ConditionEncoder;
 class MllmContractTest extends ConditionEncoderContractSuite {
   @Override
   protected ConditionEncoder createEncoder() {
-    return new MllmEncoderProvider().create(TestModels.late());
+    return TestModels.create(TestModels.late());
   }
 }

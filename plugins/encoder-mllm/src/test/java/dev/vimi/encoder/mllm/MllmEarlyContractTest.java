@@ -7,6 +7,6 @@ import dev.vimi.spi.ConditionEncoder;
 class MllmEarlyContractTest extends ConditionEncoderContractSuite {
   @Override
   protected ConditionEncoder createEncoder() {
-    return new MllmEncoderProvider().create(TestModels.early());
+    return TestModels.create(TestModels.early());
   }
 }

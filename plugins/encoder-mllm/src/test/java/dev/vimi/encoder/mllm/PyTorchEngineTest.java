@@ -34,7 +34,7 @@ class PyTorchEngineTest {
   @Test
   void earlyFusionOnPyTorchGivesTheReferenceStates() {
     try (MllmConditionEncoder e =
-        MllmConditionEncoder.open(
+        TestModels.open(
             TestModels.early(
                 "model.engine", "pytorch",
                 // engine-specific entries win over the generic ones, which name the .onnx files

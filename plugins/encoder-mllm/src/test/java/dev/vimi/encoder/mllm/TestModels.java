@@ -1,7 +1,9 @@
 package dev.vimi.encoder.mllm;
 
+import dev.vimi.spi.ConditionEncoder;
 import dev.vimi.spi.ImageRef;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.ProviderContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -64,51 +66,67 @@ final class TestModels {
     return p;
   }
 
+  /**
+   * An operator's configuration and a model bundle's context, as the pipeline hands them to the
+   * encoder. In the extras of {@link #late} and {@link #early}, a key {@code model.<key>} is a bundle
+   * setting (as the encoder's messages cite it) and a bare key is the operator's; a null value removes it.
+   */
+  record Setup(ProviderConfig config, ProviderContext context) {}
+
+  static MllmConditionEncoder open(Setup s) {
+    return MllmConditionEncoder.open(s.config(), s.context());
+  }
+
+  static ConditionEncoder create(Setup s) {
+    return new MllmEncoderProvider().create(s.config(), s.context());
+  }
+
   /** Late fusion: MiniLM (int8, from the langchain4j artifact) + the exported vision tower, projector, fusion net. */
-  static ProviderConfig late(String... extra) {
+  static Setup late(String... extra) {
     Map<String, String> m = new HashMap<>();
-    m.put("model.dir", dir().toString());
-    m.put("model.lm_preset", "all-minilm-l6-v2-q");
-    m.put("model.fusion", "late");
-    m.put("model.vision", "vision.onnx");
-    m.put("model.projector", "projector_late.onnx");
-    m.put("model.fusion_net", "fusion_late.onnx");
-    m.put("model.image_size", "32");
-    m.put("model.length", "128");
-    m.put("model.threads", "1");
-    put(m, extra);
-    return ProviderConfig.of("encoder mllm (late, MiniLM)", m);
+    m.put("lm_preset", "all-minilm-l6-v2-q");
+    m.put("fusion", "late");
+    m.put("vision", "vision.onnx");
+    m.put("projector", "projector_late.onnx");
+    m.put("fusion_net", "fusion_late.onnx");
+    m.put("image_size", "32");
+    m.put("length", "128");
+    m.put("threads", "1");
+    return setup("encoder mllm (late, MiniLM)", m, extra);
   }
 
   /** Early fusion: the exported toy LM with inputs_embeds, its tokenizer, the vision tower and projector. */
-  static ProviderConfig early(String... extra) {
+  static Setup early(String... extra) {
     Map<String, String> m = new HashMap<>();
-    m.put("model.dir", dir().toString());
-    m.put("model.fusion", "early");
-    m.put("model.tokenizer", "toy_tokenizer.json");
-    m.put("model.embeddings", "toy_embed.onnx");
-    m.put("model.lm", "toy_lm.onnx");
-    m.put("model.vision", "vision.onnx");
-    m.put("model.projector", "projector_early.onnx");
-    m.put("model.image_size", "32");
-    m.put("model.max_tokens", "128");
-    m.put("model.length", "96");
-    m.put("model.threads", "1");
-    put(m, extra);
-    return ProviderConfig.of("encoder mllm (early, toy LM)", m);
+    m.put("fusion", "early");
+    m.put("tokenizer", "toy_tokenizer.json");
+    m.put("embeddings", "toy_embed.onnx");
+    m.put("lm", "toy_lm.onnx");
+    m.put("vision", "vision.onnx");
+    m.put("projector", "projector_early.onnx");
+    m.put("image_size", "32");
+    m.put("max_tokens", "128");
+    m.put("length", "96");
+    m.put("threads", "1");
+    return setup("encoder mllm (early, toy LM)", m, extra);
   }
 
-  private static void put(Map<String, String> m, String[] extra) {
+  private static Setup setup(String owner, Map<String, String> bundle, String[] extra) {
     if (extra.length % 2 != 0) {
       throw new IllegalArgumentException("key/value pairs expected");
     }
+    Map<String, String> operator = new HashMap<>();
     for (int i = 0; i < extra.length; i += 2) {
+      boolean fromBundle = extra[i].startsWith("model.");
+      Map<String, String> m = fromBundle ? bundle : operator;
+      String key = fromBundle ? extra[i].substring("model.".length()) : extra[i];
       if (extra[i + 1] == null) {
-        m.remove(extra[i]);
+        m.remove(key);
       } else {
-        m.put(extra[i], extra[i + 1]);
+        m.put(key, extra[i + 1]);
       }
     }
+    return new Setup(ProviderConfig.of(owner, operator), ProviderContext.ofBundle(dir(), bundle));
   }
 
   static float maxAbsDiff(float[] a, float[] b) {

@@ -36,7 +36,7 @@ class IngestJobTest {
   void pumpsEverythingWithSeveralThreadsAndCountsDuplicatesOnARerun() throws IOException {
     Path input = jsonl(3_000, 0);
     InMemoryRetrieverProvider provider = new InMemoryRetrieverProvider();
-    ProviderConfig config = provider.selfTestConfig(dir).orElseThrow();
+    ProviderConfig config = provider.selfTest(dir).orElseThrow().config();
     List<IngestJob.Progress> seen = new CopyOnWriteArrayList<>();
     IngestJob job = IngestJob.of(3, MalformedPolicy.FAIL, seen::add);
     try (MemoryWriter w = provider.openWriter(config);
@@ -68,7 +68,7 @@ class IngestJobTest {
   void aMalformedRecordStopsTheJobUnderFailAndIsCountedUnderSkip() throws IOException {
     Path input = jsonl(2_000, 700);
     InMemoryRetrieverProvider provider = new InMemoryRetrieverProvider();
-    ProviderConfig config = provider.selfTestConfig(dir).orElseThrow();
+    ProviderConfig config = provider.selfTest(dir).orElseThrow().config();
     try (MemoryWriter w = provider.openWriter(config);
         PairReader r = PairReaders.open(input, ReadOptions.defaults())) {
       assertThatThrownBy(() -> IngestJob.of(2, MalformedPolicy.FAIL, null).run(r, w))

@@ -22,7 +22,7 @@ import java.util.List;
  * </ul>
  *
  * <p>Configuration key: {@code loop} (0-65535, default 0): how many times the animation repeats,
- * 0 for forever.
+ * 0 for forever. Any other key is refused with the closest known one.
  *
  * <p>Immutable and thread-safe; so are the writers it creates.
  */
@@ -50,6 +50,7 @@ public final class GifWriterProvider implements VideoWriterProvider {
 
   @Override
   public VideoWriter create(ProviderConfig config) {
+    config.requireKnownKeys(java.util.List.of("loop"));
     return new GifWriter(config.getInt("loop", 0, 0, 65535));
   }
 }

@@ -28,7 +28,8 @@ import java.util.List;
  *
  * <p>Configuration keys: {@code qp} (0-51, default {@value #DEFAULT_QP}): the H.264 quantiser,
  * lower is better quality and larger files; {@code key-interval} (1-1000, default {@value
- * #DEFAULT_KEY_INTERVAL}): frames from one key frame to the next.
+ * #DEFAULT_KEY_INTERVAL}): frames from one key frame to the next. Any other key is refused with the
+ * closest known one.
  *
  * <p>Immutable and thread-safe; so are the writers it creates.
  */
@@ -59,6 +60,7 @@ public final class Mp4WriterProvider implements VideoWriterProvider {
 
   @Override
   public VideoWriter create(ProviderConfig config) {
+    config.requireKnownKeys(java.util.List.of("qp", "key-interval"));
     int qp = config.getInt("qp", DEFAULT_QP, 0, 51);
     int keyInterval = config.getInt("key-interval", DEFAULT_KEY_INTERVAL, 1, 1000);
     return new Mp4Writer(qp, keyInterval);

@@ -11,7 +11,7 @@ import java.util.List;
  * extension); an existing folder is replaced only if it holds nothing but such frames, so a folder
  * of someone's own files is never deleted. The folder appears complete or not at all.
  *
- * <p>No configuration keys. Immutable and thread-safe; so are the writers it creates.
+ * <p>No configuration keys (any key is refused). Immutable and thread-safe; so are the writers it creates.
  */
 public final class PngFramesWriterProvider implements VideoWriterProvider {
 
@@ -36,6 +36,7 @@ public final class PngFramesWriterProvider implements VideoWriterProvider {
 
   @Override
   public VideoWriter create(ProviderConfig config) {
+    config.requireKnownKeys(java.util.List.of());
     return new PngFramesWriter();
   }
 }

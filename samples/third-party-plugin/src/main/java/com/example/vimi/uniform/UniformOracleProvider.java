@@ -8,10 +8,12 @@ import dev.vimi.spi.DenoiserSpec;
 import dev.vimi.spi.InvalidInputException;
 import dev.vimi.spi.OutputKind;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.SelfTestSetup;
 import dev.vimi.spi.Tensor;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,7 +22,7 @@ import java.util.Optional;
  * With {@code alpha = (low - x)/sigma} and {@code beta = (high - x)/sigma} the posterior mean is
  * {@code E[x0 | x] = x + sigma (phi(alpha) - phi(beta)) / (Phi(beta) - Phi(alpha))}.
  *
- * <p>Configuration: {@code low} (default -0.5), {@code high} (default 0.5). Immutable and thread-safe.
+ * <p>Configuration: {@code low} (default -0.5), {@code high} (default 0.5); any other key is refused. Immutable and thread-safe.
  * This is what a third-party plugin looks like: it depends on {@code dev.vimi.spi} only.
  */
 public final class UniformOracleProvider implements DenoiserProvider {
@@ -37,6 +39,7 @@ public final class UniformOracleProvider implements DenoiserProvider {
 
   @Override
   public Denoiser create(DenoiserSpec spec, ProviderConfig config) {
+    config.requireKnownKeys(List.of("low", "high"));
     double low = config.getDouble("low", -0.5);
     double high = config.getDouble("high", 0.5);
     if (!(high > low)) {
@@ -46,8 +49,9 @@ public final class UniformOracleProvider implements DenoiserProvider {
   }
 
   @Override
-  public Optional<Denoiser> createForSelfTest(Path workDir) {
-    return Optional.of(new UniformOracle(new DenoiserSpec("self-test", OutputKind.EDM, 0.5, 3, 2, 4, 4, 4, 8, Optional.empty()), -0.5, 0.5));
+  public Optional<SelfTestSetup> selfTest(Path workDir) {
+    DenoiserSpec stage = new DenoiserSpec("self-test", OutputKind.EDM, 0.5, 3, 2, 4, 4, 4, 8, Optional.empty());
+    return Optional.of(SelfTestSetup.ofStage(stage, ProviderConfig.empty("denoiser uniform-oracle")));
   }
 
   /**

@@ -18,6 +18,7 @@ public final class SubjectDrivenTaskProvider implements TaskProvider {
 
   @Override
   public TaskInstruction create(ProviderConfig config) {
+    config.requireKnownKeys(java.util.List.of()); // a paper task reads no keys
     return PaperTask.SUBJECT;
   }
 }

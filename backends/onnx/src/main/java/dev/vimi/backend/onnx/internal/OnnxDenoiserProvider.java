@@ -30,7 +30,7 @@ import dev.vimi.spi.ProviderConfig;
  *       {@code extended} or {@code all} (default).
  * </ul>
  *
- * Unknown keys are refused (keys under {@code model.} belong to the pipeline and are ignored). The
+ * Unknown keys are refused with the closest known one. The
  * configuration and the graph's inputs are checked when the denoiser is created; see {@link
  * OnnxDenoiser} for thread-safety. Creating a denoiser puts DJL into offline mode ({@code
  * ai.djl.offline=true}) if the deployment did not set it.

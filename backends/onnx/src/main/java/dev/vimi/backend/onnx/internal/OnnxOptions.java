@@ -19,7 +19,7 @@ import java.util.Locale;
 record OnnxOptions(
     DeviceChoice placement, Accelerator accelerator, int threads, int interOpThreads, int maxBatch, Optimization optimization) {
 
-  /** Configuration keys this provider reads; keys under {@code model.} are the pipeline's and ignored. */
+  /** Configuration keys this provider reads; any other is refused with the closest known one. */
   static final List<String> KEYS =
       List.of("device", "execution_provider", "fallback", "threads", "inter_op_threads", "max_batch", "optimization");
 
@@ -52,7 +52,7 @@ record OnnxOptions(
 
   static OnnxOptions parse(ProviderConfig config) {
     String owner = config.owner();
-    config.requireKnownKeys(KEYS, key -> key.startsWith("model."));
+    config.requireKnownKeys(KEYS);
     DeviceChoice placement =
         DeviceChoice.parse(config, "; TensorRT is device=cuda:N with execution_provider=tensorrt");
     String ep = config.getString("execution_provider", "cuda").trim().toLowerCase(Locale.ROOT);

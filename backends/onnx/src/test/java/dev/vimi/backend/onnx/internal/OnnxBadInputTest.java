@@ -225,8 +225,12 @@ class OnnxBadInputTest {
     assertThatThrownBy(() -> create(base(), Map.of("optimization", "max")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("must be none, basic, extended or all");
-    // the pipeline's own keys pass
-    try (Denoiser d = create(base(), Map.of("model.dir", "/x", "threads", "1", "optimization", "basic"))) {
+    // the reserved model.* keys of old are gone: the bundle folder comes in the ProviderContext
+    assertThatThrownBy(() -> create(base(), Map.of("model.dir", "/x", "threads", "1")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("unknown key 'model.dir'")
+        .hasMessageContaining("ProviderContext");
+    try (Denoiser d = create(base(), Map.of("threads", "1", "optimization", "basic"))) {
       assertThat(d.maxBatch()).isEqualTo(16);
     }
   }

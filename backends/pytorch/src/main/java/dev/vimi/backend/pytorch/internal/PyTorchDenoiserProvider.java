@@ -34,7 +34,7 @@ import dev.vimi.spi.ProviderConfig;
  *       rather than at the first step (default true).
  * </ul>
  *
- * Unknown keys are refused (keys under {@code model.} belong to the pipeline and are ignored). Creating
+ * Unknown keys are refused with the closest known one. Creating
  * a denoiser puts DJL into offline mode ({@code ai.djl.offline=true}) if the deployment did not set
  * it, so libtorch is never downloaded: it comes from the native jar on the class path or from {@code
  * PYTORCH_LIBRARY_PATH}.

@@ -17,7 +17,7 @@ import java.util.List;
 record PyTorchOptions(
     DeviceChoice placement, int threads, int interOpThreads, int maxBatch, boolean graphOptimizer, boolean verifyOnLoad) {
 
-  /** Configuration keys this provider reads; keys under {@code model.} are the pipeline's and ignored. */
+  /** Configuration keys this provider reads; any other is refused with the closest known one. */
   static final List<String> KEYS =
       List.of("device", "fallback", "threads", "inter_op_threads", "max_batch", "graph_optimizer", "verify_on_load");
 
@@ -39,7 +39,7 @@ record PyTorchOptions(
   }
 
   static PyTorchOptions parse(ProviderConfig config) {
-    config.requireKnownKeys(KEYS, key -> key.startsWith("model."));
+    config.requireKnownKeys(KEYS);
     return new PyTorchOptions(
         DeviceChoice.parse(config, ""),
         config.getInt("threads", 0, 0, 1024),

@@ -3,6 +3,7 @@ package dev.vimi.encoder.mllm.internal;
 import dev.vimi.spi.ConfigKeys;
 import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.ProviderConfig;
+import dev.vimi.spi.ProviderContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,9 +11,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The parsed configuration of an {@link dev.vimi.encoder.mllm.MllmConditionEncoder}. Every key is read as {@code model.<key>}
- * (how a model bundle's encoder section arrives) and may be overridden by the bare {@code <key>} (how
- * an operator sets it); see {@link dev.vimi.encoder.mllm.MllmEncoderProvider} for the list. Immutable
+ * The parsed configuration of an {@link dev.vimi.encoder.mllm.MllmConditionEncoder}. Every key is read from the
+ * model bundle's encoder settings (the context's section; named {@code model.<key>} in messages) and
+ * may be overridden by the same key in the operator's configuration; see {@link dev.vimi.encoder.mllm.MllmEncoderProvider} for the list. Immutable
  * (the arrays are the encoder's own copies; callers do not modify them).
  */
 public record EncoderSettings(
@@ -87,14 +88,14 @@ public record EncoderSettings(
   /** Keys that name a file and may have an engine-specific variant ({@code vision.pytorch}). */
   static final List<String> RESOURCE_KEYS = List.of("tokenizer", "lm", "embeddings", "vision", "projector", "fusion_net");
 
-  /** Every key the encoder reads, bare; each may also arrive as {@code model.<key>}. */
+  /** Every key the encoder reads, from the operator or the bundle. */
   static final List<String> KEYS;
 
   static {
     List<String> keys =
         new ArrayList<>(
             List.of(
-                "lm_preset", "engine", "fusion", "dir", "image_size", "image_mean", "image_std", "background",
+                "lm_preset", "engine", "fusion", "image_size", "image_mean", "image_std", "background",
                 "max_tokens", "length", "dim", "truncation", "cache_size", "max_image_pixels", "max_image_bytes",
                 "threads", "spinning", "text_placeholders"));
     for (String k : RESOURCE_KEYS) {
@@ -106,22 +107,21 @@ public record EncoderSettings(
     KEYS = List.copyOf(keys);
   }
 
-  /** Refuses keys the encoder does not read, bare or under {@code model.}, with the closest known one. */
-  static void requireKnownKeys(ProviderConfig config) {
-    for (String key : config.keys()) {
-      boolean model = key.startsWith("model.");
-      String bare = model ? key.substring("model.".length()) : key;
-      if (!KEYS.contains(bare)) {
-        throw ConfigKeys.unknownKey(
-            config.owner(), key, model ? KEYS.stream().map(k -> "model." + k).toList() : KEYS);
-      }
-    }
+  /** Refuses keys the encoder does not read, the operator's and the bundle's, with the closest known one. */
+  static void requireKnownKeys(ProviderConfig config, ProviderContext context) {
+    config.requireKnownKeys(KEYS);
+    context.sectionConfig(config.owner()).requireKnownKeys(KEYS);
   }
 
-  /** Parses and validates {@code config}; the errors name the key, the value and what is expected. */
+  /** {@link #parse(ProviderConfig, ProviderContext)} without a model bundle. */
   public static EncoderSettings parse(ProviderConfig config) {
-    requireKnownKeys(config);
-    Reader r = new Reader(config);
+    return parse(config, ProviderContext.none());
+  }
+
+  /** Parses and validates {@code config} over the bundle's settings; the errors name the key, the value and what is expected. */
+  public static EncoderSettings parse(ProviderConfig config, ProviderContext context) {
+    requireKnownKeys(config, context);
+    Reader r = new Reader(config, context);
     String preset = r.get("lm_preset").orElse(null);
     String presetTokenizer = null;
     String presetLm = null;
@@ -141,7 +141,7 @@ public record EncoderSettings(
 
     EngineKind engine = r.choice("engine", EngineKind.class, EngineKind.ONNX);
     Fusion fusion = r.choice("fusion", Fusion.class, Fusion.LATE);
-    Optional<Path> dir = r.get("dir").map(Path::of);
+    ProviderContext dir = context;
 
     ModelResource tokenizer = r.resource("tokenizer", dir, engine, presetTokenizer, true).orElseThrow();
     ModelResource lm = r.resource("lm", dir, engine, presetLm, true).orElseThrow();
@@ -205,20 +205,22 @@ public record EncoderSettings(
         placeholders);
   }
 
-  /** Reads {@code <key>} first, then {@code model.<key>}. */
+  /** Reads the operator's {@code <key>} first, then the bundle's setting (cited as {@code model.<key>}). */
   private static final class Reader {
     final ProviderConfig config;
+    final ProviderContext context;
     final String owner;
 
-    Reader(ProviderConfig config) {
+    Reader(ProviderConfig config, ProviderContext context) {
       this.config = config;
+      this.context = context;
       this.owner = config.owner();
     }
 
     Optional<String> get(String key) {
       Optional<String> v = config.get(key);
       if (v.isEmpty()) {
-        v = config.get("model." + key);
+        v = Optional.ofNullable(context.section().get(key));
       }
       return v.map(String::strip).filter(s -> !s.isEmpty());
     }
@@ -228,7 +230,7 @@ public record EncoderSettings(
     }
 
     Optional<ModelResource> resource(
-        String key, Optional<Path> dir, EngineKind engine, String fallback, boolean required) {
+        String key, ProviderContext dir, EngineKind engine, String fallback, boolean required) {
       // an engine-specific entry (model.vision.pytorch) wins over the generic one (model.vision)
       String k = key + "." + engine.key();
       Optional<String> v = get(k);
@@ -243,7 +245,7 @@ public record EncoderSettings(
         if (required) {
           throw new ConfigurationException(
               owner + ": missing configuration key 'model." + key + "' (" + describe(key)
-                  + "); set it to a file (relative to model.dir) or a classpath: resource (present keys: "
+                  + "); set it to a file (relative to the model bundle) or a classpath: resource (present keys: "
                   + config.keys() + ")");
         }
         return Optional.empty();

@@ -1,6 +1,7 @@
 package dev.vimi.encoder.mllm.internal;
 
 import dev.vimi.spi.ConfigurationException;
+import dev.vimi.spi.ProviderContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -9,7 +10,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Where a model file comes from: a file (absolute, or relative to {@code model.dir}) or a resource on
+ * Where a model file comes from: a file (absolute, or relative to the model bundle) or a resource on
  * the class path ({@code classpath:name}), such as the MiniLM graph inside its Maven artifact.
  */
 public sealed interface ModelResource {
@@ -49,8 +50,17 @@ public sealed interface ModelResource {
     }
   }
 
-  /** Resolves {@code spec}; a missing file or resource is a {@link ConfigurationException} naming the key. */
+  /** {@link #parse(String, String, String, ProviderContext)} with relative names taken from {@code dir}. */
   static ModelResource parse(String owner, String key, String spec, Optional<Path> dir) {
+    return parse(owner, key, spec, ProviderContext.of(dir.orElse(null), java.util.Map.of()));
+  }
+
+  /**
+   * Resolves {@code spec}, a file through the bundle's resolver; a missing file or resource is a {@link
+   * ConfigurationException} naming the key.
+   */
+  static ModelResource parse(String owner, String key, String spec, ProviderContext bundle) {
+    Optional<Path> dir = bundle.modelDir();
     if (spec.startsWith("classpath:")) {
       String name = spec.substring("classpath:".length());
       while (name.startsWith("/")) {
@@ -67,14 +77,11 @@ public sealed interface ModelResource {
       }
       return new OfClasspath(key, name, url);
     }
-    Path p = Path.of(spec);
-    if (!p.isAbsolute() && dir.isPresent()) {
-      p = dir.get().resolve(p);
-    }
+    Path p = bundle.resources().resolve(spec);
     if (!Files.isRegularFile(p)) {
       throw new ConfigurationException(
           owner + ": configuration key '" + key + "' names the file " + p.toAbsolutePath() + ", which does not exist"
-              + (Path.of(spec).isAbsolute() || dir.isPresent() ? "" : " (relative paths are resolved against model.dir, which is not set)"));
+              + (Path.of(spec).isAbsolute() || dir.isPresent() ? "" : " (relative paths are resolved against the model bundle's folder, and there is no bundle)"));
     }
     return new OfFile(key, p);
   }

@@ -5,6 +5,7 @@ import dev.vimi.spi.MemoryCheck;
 import dev.vimi.spi.MemoryWriter;
 import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.RetrieverProvider;
+import dev.vimi.spi.SelfTestSetup;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -106,8 +107,9 @@ public final class LuceneRetrieverProvider implements RetrieverProvider {
   }
 
   @Override
-  public Optional<ProviderConfig> selfTestConfig(Path workDir) {
+  public Optional<SelfTestSetup> selfTest(Path workDir) {
     return Optional.of(
-        ProviderConfig.of("retriever " + NAME, Map.of(LuceneMemoryConfig.INDEX_DIR, workDir.resolve("lucene-memory").toString())));
+        SelfTestSetup.of(
+            ProviderConfig.of("retriever " + NAME, Map.of(LuceneMemoryConfig.INDEX_DIR, workDir.resolve("lucene-memory").toString()))));
   }
 }

@@ -60,7 +60,7 @@ class LuceneMemoryTest {
   void isFoundByServiceLoaderUnderItsName() {
     assertThat(ServiceLoader.load(RetrieverProvider.class).stream().map(ServiceLoader.Provider::get).map(RetrieverProvider::name))
         .contains("lucene");
-    assertThat(PROVIDER.selfTestConfig(dir).orElseThrow().get("index.dir")).contains(dir.resolve("lucene-memory").toString());
+    assertThat(PROVIDER.selfTest(dir).orElseThrow().config().get("index.dir")).contains(dir.resolve("lucene-memory").toString());
   }
 
   @Test

@@ -9,6 +9,6 @@ class LuceneMemoryWriterCompatTest extends MemoryWriterContractSuite {
   @Override
   protected MemoryUnderTest createMemory(Path workDir) {
     LuceneRetrieverProvider provider = new LuceneRetrieverProvider();
-    return new MemoryUnderTest(provider, provider.selfTestConfig(workDir).orElseThrow());
+    return new MemoryUnderTest(provider, provider.selfTest(workDir).orElseThrow().config());
   }
 }

@@ -14,7 +14,7 @@ class LuceneRetrieverCompatTest extends RetrieverContractSuite {
   @Override
   protected Retriever createRetriever(List<ImageTextPair> memory, Path workDir) {
     LuceneRetrieverProvider provider = new LuceneRetrieverProvider();
-    ProviderConfig config = provider.selfTestConfig(workDir).orElseThrow().withAll(Map.of("search.threads", "3"));
+    ProviderConfig config = provider.selfTest(workDir).orElseThrow().config().withAll(Map.of("search.threads", "3"));
     try (MemoryWriter w = provider.openWriter(config)) {
       memory.forEach(w::add);
     }

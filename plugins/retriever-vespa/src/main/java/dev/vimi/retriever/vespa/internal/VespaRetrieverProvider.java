@@ -10,7 +10,7 @@ import dev.vimi.spi.RetrieverProvider;
  * {@link VespaRetriever} (query API), {@link #openWriter} a {@link VespaMemoryWriter} (feed). The only
  * required configuration key is {@code endpoint}; the README lists the others.
  *
- * <p>{@link #selfTestConfig} stays empty: the memory needs a running Vespa cluster, which the
+ * <p>{@link #selfTest} stays empty: the memory needs a running Vespa cluster, which the
  * compatibility runner cannot create. Immutable and thread-safe; opens nothing until asked.
  */
 public final class VespaRetrieverProvider implements RetrieverProvider {

@@ -24,7 +24,7 @@ class VespaProviderTest {
     ServiceLoader.load(RetrieverProvider.class).forEach(p -> names.add(p.name()));
     assertThat(names).contains("vespa");
     VespaRetrieverProvider p = new VespaRetrieverProvider();
-    assertThat(p.selfTestConfig(Path.of("/tmp"))).as("needs a cluster the runner cannot create").isEmpty();
+    assertThat(p.selfTest(Path.of("/tmp"))).as("needs a cluster the runner cannot create").isEmpty();
   }
 
   @Test
