@@ -1,4 +1,4 @@
-package dev.vimi.retriever.lucene;
+package dev.vimi.retriever.lucene.internal;
 
 import dev.vimi.compat.ProviderContractSuite;
 import dev.vimi.spi.NamedProvider;

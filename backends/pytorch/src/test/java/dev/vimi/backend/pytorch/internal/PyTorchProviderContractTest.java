@@ -1,4 +1,4 @@
-package dev.vimi.backend.pytorch;
+package dev.vimi.backend.pytorch.internal;
 
 import dev.vimi.compat.ProviderContractSuite;
 import dev.vimi.spi.NamedProvider;

@@ -1,4 +1,4 @@
-package dev.vimi.retriever.vespa;
+package dev.vimi.retriever.vespa.internal;
 
 import dev.vimi.compat.ProviderContractSuite;
 import dev.vimi.spi.NamedProvider;

@@ -1,4 +1,4 @@
-package dev.vimi.video;
+package dev.vimi.video.internal;
 
 import dev.vimi.compat.ProviderContractSuite;
 import dev.vimi.spi.NamedProvider;

@@ -1,4 +1,4 @@
-package dev.vimi.backend.onnx;
+package dev.vimi.backend.onnx.internal;
 
 import dev.vimi.compat.ProviderContractSuite;
 import dev.vimi.spi.NamedProvider;
