@@ -13,6 +13,8 @@ module dev.vimi.backend.pytorch {
   requires dev.vimi.backend.support;
   requires ai.djl.api;
   requires ai.djl.pytorch_engine;
+  // libtorch's oneDNN switch (at::Context::setUserEnabledMkldnn), which DJL does not expose: OneDnnCheck
+  requires com.sun.jna;
   requires org.slf4j;
 
   // no API package: hosts and the engine reach the backend through the registry by the name "pytorch" and

@@ -95,6 +95,10 @@ public final class PyTorchDenoiser extends GraphDenoiser {
       }
     }
     Device d = effective.gpu() ? Device.gpu(effective.cudaIndex()) : Device.cpu();
+    if (!effective.gpu()) {
+      // before the module loads and runs: libtorch's oneDNN convolutions are wrong on some AVX-512 CPUs
+      OneDnnCheck.apply(effective.mkldnn(), who);
+    }
     Model model = Model.newInstance("vimi-" + spec.stage(), d, ENGINE);
     try {
       model.load(graph.file(), null, Map.of("mapLocation", "true"));

@@ -1,6 +1,7 @@
 package dev.vimi.backend.pytorch.internal;
 
 import dev.vimi.backend.support.DeviceChoice;
+import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.ProviderConfig;
 import java.util.List;
 
@@ -13,13 +14,15 @@ import java.util.List;
  * @param maxBatch the largest batch one call runs when the graph's batch axis is dynamic
  * @param graphOptimizer whether TorchScript's profiling graph executor optimises (per calling thread)
  * @param verifyOnLoad whether one probe evaluation at load checks the graph's inputs and output shape
+ * @param mkldnn libtorch's oneDNN CPU kernels: checked and switched off if wrong, left on, or off ({@link OneDnnCheck})
  */
 record PyTorchOptions(
-    DeviceChoice placement, int threads, int interOpThreads, int maxBatch, boolean graphOptimizer, boolean verifyOnLoad) {
+    DeviceChoice placement, int threads, int interOpThreads, int maxBatch, boolean graphOptimizer, boolean verifyOnLoad,
+    OneDnnCheck.Mode mkldnn) {
 
   /** Configuration keys this provider reads; any other is refused with the closest known one. */
   static final List<String> KEYS =
-      List.of("device", "fallback", "threads", "inter_op_threads", "max_batch", "graph_optimizer", "verify_on_load");
+      List.of("device", "fallback", "threads", "inter_op_threads", "max_batch", "graph_optimizer", "verify_on_load", "mkldnn");
 
   boolean gpu() {
     return placement.gpu();
@@ -35,7 +38,7 @@ record PyTorchOptions(
   }
 
   PyTorchOptions onCpu() {
-    return new PyTorchOptions(placement.onCpu(), threads, interOpThreads, maxBatch, graphOptimizer, verifyOnLoad);
+    return new PyTorchOptions(placement.onCpu(), threads, interOpThreads, maxBatch, graphOptimizer, verifyOnLoad, mkldnn);
   }
 
   static PyTorchOptions parse(ProviderConfig config) {
@@ -46,6 +49,16 @@ record PyTorchOptions(
         config.getInt("inter_op_threads", 0, 0, 1024),
         config.getInt("max_batch", 16, 1, 4096),
         config.getBoolean("graph_optimizer", false),
-        config.getBoolean("verify_on_load", true));
+        config.getBoolean("verify_on_load", true),
+        mkldnn(config));
+  }
+
+  private static OneDnnCheck.Mode mkldnn(ProviderConfig config) {
+    String v = config.getString("mkldnn", "auto");
+    try {
+      return OneDnnCheck.Mode.parse(v.trim().toLowerCase(java.util.Locale.ROOT), "mkldnn");
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(config.owner() + ": configuration key " + e.getMessage());
+    }
   }
 }
