@@ -27,6 +27,6 @@ if [ -f "$M/work/gpu/base.pt" ]; then mkdir -p "$VIMI_TINY_WORK/ckpt"; cp "$M/wo
 $PY "$M/train.py" base --device "${DEVICE:-cuda}" --batch "${BATCH:-256}" --lr "${LR:-2e-3}" --warmup 100 \
   --workers "${WORKERS:-12}" --threads 4 --minutes "${MINUTES:-9}" --eval-minutes "${EVAL_MINUTES:-3}" \
   --eval-items 80 --encoder-frozen 50000 --log-every 20 --aux 0.5 --p-mean 1.0 --p-std 1.2 --smooth \
-  --start-span 0.3 --start-share 0.8 --layout 1.0 2>&1 | tee "$OUT/train.out" | grep -v Warning || true
+  --start-span 0.3 --start-share 0.8 --layout 1.0 --layout-pixel 2>&1 | tee "$OUT/train.out" | grep -v Warning || true
 cp "$VIMI_TINY_WORK/ckpt/base.pt" "$VIMI_TINY_WORK/curve.jsonl" "$VIMI_TINY_WORK/train_base.log" "$OUT/" 2>/dev/null || true
 echo "done after $(( $(date +%s) - T0 )) s; outputs in $OUT" | tee -a "$OUT/states.txt"
