@@ -191,7 +191,9 @@ def eager_module(sp, traced, takes_conditioning):
                    cond_dim=sd["ctx.1.weight"].shape[1], frames=grid[0] * patch[0], height=grid[1] * patch[1],
                    width=grid[2] * patch[2], pool=sd["pool_q"].shape[0] if "pool_q" in sd else 0,
                    frame_mod="time_emb" in sd, joint="blocks.0.joint.qkv.weight" in sd,
-                   smooth=any(k.startswith("smooth.") for k in sd))
+                   smooth=any(k.startswith("smooth.") for k in sd), layout="layout_mlp.0.weight" in sd,
+                   layout_pixel="layout_px" in sd, spacetime=any(k.startswith("blocks.0.st.") for k in sd),
+                   aux="aux_head.weight" in sd)
         if (cfg["frames"], cfg["height"], cfg["width"]) != (sp["frames"], sp["height"], sp["width"]):
             raise SystemExit("%s: the weights are for %s frames x %sx%s, the manifest's stage '%s' for %sx%sx%s"
                              % (sp["name"], cfg["frames"], cfg["height"], cfg["width"], sp["name"], sp["frames"],
