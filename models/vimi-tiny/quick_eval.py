@@ -277,6 +277,28 @@ def centroids(weight):
     return (weight * xs).sum(axis=(1, 2)) / mass, (weight * ys).sum(axis=(1, 2)) / mass, mass
 
 
+def expected_clips(den, cond, mask, shape, seeds=4):
+    """The denoised output from pure noise at sigma 80, D(80 n), averaged over `seeds` fixed noise seeds: the
+    model's estimate of the expected clip given the prompt, [B] + shape."""
+    b = cond.shape[0]
+    dev = cond.device
+    acc = torch.zeros((b,) + shape, device=dev)
+    for s in range(seeds):
+        g = torch.Generator().manual_seed(100 + s)
+        x = (torch.randn((b,) + shape, generator=g) * 80.0).to(dev)
+        acc += denoise(den, x, torch.full((b,), 80.0, device=dev), cond, mask, torch.full((b,), gen.FPS, device=dev),
+                       torch.tensor([[float(shape[2]), float(shape[3])]] * b, device=dev))
+    return acc / seeds
+
+
+def expected_motion_ok(want, clip):
+    """Whether an expected clip [3, T, H, W] moves the way the motion word says (its deviation from its own
+    background as the weight of the centroid track)."""
+    fr = to_frames(clip)
+    bg = background(fr)
+    return motion_ok(want, *centroids(np.sqrt(((fr - bg.reshape(1, 1, 1, 3)) ** 2).sum(-1))))
+
+
 def probe(enc, den, prompts, items, shape, seeds=4, chunk=32):
     """The pooled probe: background and motion sign of the expected clip D(80 n) per prompt; with a layout
     prior, also the motion sign of the prior's own coverage map (does the prior know where the sprite goes?)."""
@@ -289,28 +311,16 @@ def probe(enc, den, prompts, items, shape, seeds=4, chunk=32):
     for start in range(0, len(runs), chunk):
         part = runs[start:start + chunk]
         cond, mask = prompts.encode(enc, [r[0] for r in part])
-        b = len(part)
-        dev = cond.device
-        acc = torch.zeros((b,) + shape, device=dev)
-        for s in range(seeds):
-            g = torch.Generator().manual_seed(100 + s)
-            x = (torch.randn((b,) + shape, generator=g) * 80.0).to(dev)
-            acc += denoise(den, x, torch.full((b,), 80.0, device=dev), cond, mask, torch.full((b,), gen.FPS, device=dev),
-                           torch.tensor([[float(shape[2]), float(shape[3])]] * b, device=dev))
-        acc /= seeds
-        lay = None
+        acc = expected_clips(den, cond, mask, shape, seeds)
         if hasattr(den, "layout_mlp"):
-            gt, gh, gw = den.grid
-            lay = torch.sigmoid(den.layout_mlp(den.summary(cond, mask))).reshape(b, gt, gh, gw).cpu().numpy()
-            for (key, it, _), l in zip(part, lay):
+            for (key, it, _), l in zip(part, den.layout_map(cond, mask).cpu().numpy()):
                 lay_ok += motion_ok(it["motion"], *centroids(l))
         for (key, it, _), v in zip(part, acc):
             fr = to_frames(v)
             bg = background(fr)
             bg_ok += nearest_colour(bg, palette) == it["background"]
-            dev = np.sqrt(((fr - bg.reshape(1, 1, 1, 3)) ** 2).sum(-1))  # [T, H, W]
             want = it["motion"]
-            ok = motion_ok(want, *centroids(dev))
+            ok = expected_motion_ok(want, v)
             mo_ok += ok
             per.setdefault(want, []).append(ok)
     n = len(runs)

@@ -586,6 +586,11 @@ class BaseDenoiser(nn.Module):
                 m = F.interpolate(eye, size=n_out, mode="linear", align_corners=False)[0].t().contiguous()
                 self.register_buffer(name, m, persistent=False)  # [n_out, n_in]
 
+    def layout_map(self, context, context_mask):
+        """The layout prior's probability map [B, gt, gh, gw] for a conditioning (the model needs --layout)."""
+        b = context.shape[0]
+        return torch.sigmoid(self.layout_mlp(self.summary(context, context_mask))).reshape((b,) + self.grid)
+
     def summary(self, context, context_mask):
         """C [B, L, cond_dim] with its mask [B, L] -> [B, pool * d] (or [B, cond_dim]: the masked mean).
         An empty conditioning (all-zero mask) gives zeros either way."""
@@ -617,8 +622,9 @@ class BaseDenoiser(nn.Module):
         layout = None
         if hasattr(self, "layout_mlp"):
             layout = self.layout_mlp(summ)  # [B, gt*gh*gw], frame-major as the tokens
+            lay_p = torch.sigmoid(layout)
         if hasattr(self, "layout_px"):
-            prob = torch.sigmoid(layout).reshape(b, gt, gh, gw)
+            prob = lay_p.reshape(b, gt, gh, gw)
             prob = torch.matmul(torch.matmul(self.rs_h, prob), self.rs_w.t())  # [B, gt, H, W]
             hh, ww = prob.shape[2], prob.shape[3]
             prob = torch.matmul(self.rs_t, prob.reshape(b, gt, hh * ww)).reshape(b, 1, gt * pt, hh, ww)
@@ -627,7 +633,7 @@ class BaseDenoiser(nn.Module):
         pos = (self.pos_t.reshape(gt, 1, 1, d) + self.pos_h.reshape(1, gh, 1, d) + self.pos_w.reshape(1, 1, gw, d))
         h = h + pos.reshape(1, gt * gh * gw, d)
         if layout is not None:
-            h = h + torch.sigmoid(layout).unsqueeze(-1) * self.layout_in
+            h = h + lay_p.unsqueeze(-1) * self.layout_in
         if self.frame_mod:
             mt = m.unsqueeze(1).expand(b, gt, m.shape[1])
             te = self.time_emb.unsqueeze(0).expand(b, gt, m.shape[1])

@@ -10,39 +10,24 @@ import os
 import random
 import sys
 
-import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, HERE)
 import quick_eval as qe  # noqa: E402
 import train  # noqa: E402
-import vimi_tiny as vt  # noqa: E402
 from data import generate as gen  # noqa: E402
 
 
 @torch.no_grad()
-def signs(enc, den, prompts, keys, motions, shape, seeds=4, chunk=32):
+def signs(enc, den, prompts, keys, motions, shape, chunk=32):
     lay_ok, exp_ok = 0, 0
     for s0 in range(0, len(keys), chunk):
         part, want = keys[s0:s0 + chunk], motions[s0:s0 + chunk]
         cond, mask = prompts.encode(enc, part)
-        b = len(part)
         if hasattr(den, "layout_mlp"):
-            gt, gh, gw = den.grid
-            lay = torch.sigmoid(den.layout_mlp(den.summary(cond, mask))).reshape(b, gt, gh, gw).numpy()
-            lay_ok += sum(qe.motion_ok(w, *qe.centroids(l)) for w, l in zip(want, lay))
-        acc = torch.zeros((b,) + shape)
-        for s in range(seeds):
-            g = torch.Generator().manual_seed(100 + s)
-            x = torch.randn((b,) + shape, generator=g) * 80.0
-            acc += qe.denoise(den, x, torch.full((b,), 80.0), cond, mask, torch.full((b,), gen.FPS),
-                              torch.tensor([[float(shape[2]), float(shape[3])]] * b))
-        acc /= seeds
-        for w, v in zip(want, acc):
-            fr = qe.to_frames(v)
-            bg = qe.background(fr)
-            exp_ok += qe.motion_ok(w, *qe.centroids(np.sqrt(((fr - bg.reshape(1, 1, 1, 3)) ** 2).sum(-1))))
+            lay_ok += sum(qe.motion_ok(w, *qe.centroids(l)) for w, l in zip(want, den.layout_map(cond, mask).numpy()))
+        exp_ok += sum(qe.expected_motion_ok(w, v) for w, v in zip(want, qe.expected_clips(den, cond, mask, shape)))
     return lay_ok / len(keys), exp_ok / len(keys)
 
 
