@@ -7,7 +7,8 @@
 #
 # Environment: CARRY (output folder, default bench/work/gpu-carry), MVN_ARGS (extra Maven arguments, e.g.
 # -Dmaven.repo.local=DIR), JAVA_HOME (a JDK >= 21 with jlink; default: the newest under /usr/lib/jvm),
-# LIMIT_MIB (default 64: the most the GPU machine takes besides the working tree).
+# LIMIT_MIB (default 64: the most the GPU machine takes besides the working tree), DJL_CHECKOUT (a git clone of
+# deepjavalibrary/djl: its JNI sources at the SDK's DJL tag join the carry, for plan B; see jni-sources.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CARRY="${CARRY:-$ROOT/bench/work/gpu-carry}"
@@ -37,7 +38,8 @@ SLF4J=$(sed -n 's:.*<slf4j.version>\(.*\)</slf4j.version>.*:\1:p' "$ROOT/pom.xml
 (cd "$ROOT" && mvn -q -B -ntp "${MVN_EXTRA[@]}" dependency:copy -Dartifact="org.slf4j:slf4j-simple:$SLF4J" \
   -DoutputDirectory="$STAGE/deps" -N)
 for m in vimi-spi vimi-api backends/denoiser-support backends/pytorch; do
-  cp "$(ls "$ROOT/$m"/target/*.jar | grep -v -- '-tests.jar' | head -1)" "$CARRY/lib/"
+  # the module's own jar, not its -sources/-tests/-javadoc jars (a -sources jar sorts first and holds no classes)
+  cp "$(ls "$ROOT/$m"/target/*.jar | grep -v -e '-tests.jar' -e '-sources.jar' -e '-javadoc.jar' | head -1)" "$CARRY/lib/"
 done
 
 # rewrites a jar without the entries whose names match DROP (a Python regular expression)
@@ -84,6 +86,13 @@ tar -C "$STAGE" -cf - runtime | xz -9 -T1 > "$CARRY/runtime.tar.xz"
 echo "$MODS" > "$CARRY/runtime.modules"
 
 rm -rf "$STAGE"
+# plan B's inputs (README.md): DJL's JNI sources, to rebuild its library against the GPU machine's libtorch there
+if [ -n "${DJL_CHECKOUT:-}" ]; then
+  CARRY="$CARRY" JAVA_HOME="$jdk" "$ROOT/bench/gpu/jni-sources.sh" "$DJL_CHECKOUT"
+else
+  log "no DJL_CHECKOUT: the carry holds no JNI sources, so run-gpu.sh cannot rebuild the JNI library (plan B)"
+fi
+
 (cd "$CARRY" && find . -type f ! -name MANIFEST.txt -printf '%s\t%p\n' | sort -k2 > MANIFEST.txt \
   && sha256sum runtime.tar.xz kit.jar lib/*.jar >> MANIFEST.txt)
 bytes=$(du -sb "$CARRY" | cut -f1)

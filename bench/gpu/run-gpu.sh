@@ -9,7 +9,9 @@
 #
 # Environment: CARRY (default bench/work/gpu-carry), OUT (results; default $OUT, else bench/work/gpu-out),
 # PYTHON (default python3), DEVICE (default cuda:0), PYTORCH_FLAVOR (default cu128), STEPS (default: the
-# bundle's), REPEAT (timed generations per side, default 3), SDK_TIMEOUT (seconds, default 600).
+# bundle's), REPEAT (timed generations per side, default 3), SDK_TIMEOUT (seconds, default 600),
+# REBUILD_JNI (1, default: when the JNI library does not link and the carry has jni/, rebuild it there: plan B),
+# JNI_BUILD_TIMEOUT (seconds, default 300).
 # Dry run only: M2_REPO (a Maven repository holding pytorch-native-cpu and pytorch-jni, default ~/.m2/repository).
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -68,6 +70,23 @@ say "   $MISSING undefined symbols, $NOTFOUND libraries not found (full lists: l
 grep 'not found' "$OUT/ldd.txt" | sed 's/^/   /' | tee -a "$SUMMARY"
 head -15 "$OUT/missing-symbols.txt" | sed 's/^/   missing: /' | tee -a "$SUMMARY"
 
+# --- 1b. plan B: when it does not link, rebuild it against this machine's libtorch (README.md, "Plan B") ----
+JNI_VERSION=$(basename "$JNI_JAR" .jar); JNI_VERSION=${JNI_VERSION#pytorch-jni-}   # 2.7.1-0.35.1
+REBUILT=""
+if [ "$DRY" != 1 ] && [ "$MISSING" != 0 ] && [ -d "$CARRY/jni/src" ] && [ "${REBUILD_JNI:-1}" = 1 ]; then
+  say "== 1b. rebuilding DJL's JNI library ($(cat "$CARRY/jni/DJL_TAG" 2>/dev/null | cut -d' ' -f1)) against $TORCH_LIB"
+  DEST="$TMP/djl/pytorch/${JNI_VERSION%%-*}-$FLAVOR-linux-x86_64/${JNI_VERSION#*-}-libdjl_torch.so"
+  B_START=$(date +%s)
+  if timeout "${JNI_BUILD_TIMEOUT:-300}" "$ROOT/bench/gpu/build-jni.sh" "$(dirname "$TORCH_LIB")" "$DEST" > "$OUT/build-jni.log" 2>&1; then
+    REBUILT="$DEST"
+    LD_LIBRARY_PATH="$TORCH_LIB:$CUDART_DIRS${LD_LIBRARY_PATH:-}" ldd -r "$DEST" 2>&1 | grep -c 'undefined symbol' > "$TMP/undef" || true
+    say "   built in $(( $(date +%s) - B_START )) s; undefined symbols now: $(cat "$TMP/undef") (log: build-jni.log)"
+  else
+    say "   the rebuild failed after $(( $(date +%s) - B_START )) s; first errors:"
+    grep -m 8 -E 'error|FAILED' "$OUT/build-jni.log" | cut -c1-300 | sed 's/^/   /' | tee -a "$SUMMARY"
+  fi
+fi
+
 # --- 2. the SDK, pytorch backend, on DEVICE -------------------------------------------------------------
 if [ "$DRY" = 1 ]; then
   # here: the CPU libtorch of pytorch-native-cpu and the CPU JNI (neither is in the carry), so that the
@@ -77,7 +96,6 @@ if [ "$DRY" = 1 ]; then
     "$(ls "$M2"/ai/djl/pytorch/pytorch-native-cpu/*/pytorch-native-cpu-*-linux-x86_64.jar | head -1)" 'pytorch/cpu/linux-x86_64/*')
   SDK_TORCH_LIB="$TMP/libtorch"
   FULL_JNI=$(ls "$M2"/ai/djl/pytorch/pytorch-jni/*/pytorch-jni-*.jar | head -1)
-  JNI_VERSION=$(basename "$(dirname "$FULL_JNI")")   # 2.7.1-0.35.1
   mkdir -p "$TMP/djl/pytorch/${JNI_VERSION%%-*}-$FLAVOR-linux-x86_64"
   extract_jni "$FULL_JNI" "$FLAVOR" "$TMP/djl/pytorch/${JNI_VERSION%%-*}-$FLAVOR-linux-x86_64/${JNI_VERSION#*-}-libdjl_torch.so"
 else
