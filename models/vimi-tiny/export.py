@@ -112,10 +112,25 @@ def export_2x(net, h, w, name, out_dir):
     export_onnx(net, exu, names_u, "out", os.path.join(out_dir, name + ".onnx"),
                 {n: {0: "batch"} for n in names_u + ["out"]})
     traced_u = torch.jit.trace(net, exu, check_trace=False)
+    check_device_free(traced_u, name)
     traced_u.save(os.path.join(out_dir, name + ".pt"))
     one_u = tuple(t[:1] for t in exu)
     if (traced_u(*one_u) - net(*one_u)).abs().max() > 1e-4:
         raise SystemExit("the traced %s stage does not take batch 1" % name)
+
+
+def check_device_free(traced, name):
+    """A traced graph that holds a device constant runs only on that device: the SDK's pytorch backend moves the
+    module and the inputs to cuda:0, and a tensor the trace baked to the cpu then fails there ("Expected all
+    tensors to be on the same device"). Refuses such a graph, naming the nodes."""
+    bad = [ln.strip() for ln in str(traced.inlined_graph).splitlines()
+           if "Device = prim::Constant" in ln and '"cpu"' in ln]
+    users = [ln.strip() for ln in str(traced.inlined_graph).splitlines()
+             if any(b.split(" ")[0] in ln for b in bad) and "prim::Constant" not in ln]
+    if bad:
+        raise SystemExit("the traced %s stage holds %d cpu device constant(s), so it would fail on a GPU; make the "
+                         "tensors it creates module buffers or derive them from an input's device:\n  %s"
+                         % (name, len(bad), "\n  ".join(users[:5] or bad)))
 
 
 def graph_entry(file, inputs):
@@ -133,6 +148,7 @@ def export(out_dir, raw=False):
         export_onnx(base, ex, names, "out", os.path.join(out_dir, "base.onnx"),
                     {n: {0: "batch"} for n in names + ["out"]})
         traced = torch.jit.trace(base, ex, check_trace=False)
+        check_device_free(traced, "base")
         traced.save(os.path.join(out_dir, "base.pt"))
         one = tuple(t[:1] for t in ex)
         if (traced(*one) - base(*one)).abs().max() > 1e-4:

@@ -332,6 +332,10 @@ def train_base(a):
         if a.layout <= 0:
             raise SystemExit("--layout-pixel needs --layout W (the prior it renders)")
         cfg["layout_pixel"] = True
+    if a.layout_look:
+        if not a.layout_pixel:
+            raise SystemExit("--layout-look needs --layout-pixel (the path it paints through)")
+        cfg["layout_look"] = True
     den = vt.BaseDenoiser(**cfg)
     model = torch.nn.ModuleDict({"encoder": enc, "denoiser": den})
     st = np.asarray(prompts.states[::13], dtype=np.float32)
@@ -346,12 +350,13 @@ def train_base(a):
                             lr=a.lr, betas=(0.9, 0.99), weight_decay=0.01)
     path = os.path.join(CKPT, "base.pt")
     state = {"step": 0, "clips": 0, "cpu_s": 0.0, "seconds": 0.0}
+    rewarm_from = 0  # the step the learning-rate warm-up counts from
     os.makedirs(WORK, exist_ok=True)
     logf = open(os.path.join(WORK, "train_base.log"), "a")
     if os.path.exists(path):
         ck = vt.load(path, map_location=dev)
         old = dict(ck.get("config") or {})
-        added = [k for k in ("aux", "smooth", "spacetime", "layout", "layout_pixel") if cfg.get(k) and not old.get(k)]
+        added = [k for k in ("aux", "smooth", "spacetime", "layout", "layout_pixel", "layout_look") if cfg.get(k) and not old.get(k)]
         if added:
             # parts that join a run under way (new heads or paths that start silent; the rest continues as it was)
             for k in added:
@@ -368,6 +373,9 @@ def train_base(a):
                 ema["denoiser"].layout_in.data.copy_(den.layout_in.data)
             if "layout_pixel" in added:
                 ema["denoiser"].layout_px.data.copy_(den.layout_px.data)
+            if "layout_look" in added:
+                ema["denoiser"].look_q.data.copy_(den.look_q.data)
+                ema["denoiser"].look_out.load_state_dict(den.look_out.state_dict())
             if "spacetime" in added:
                 for eb, mb in zip(ema["denoiser"].blocks, den.blocks):
                     eb.st.load_state_dict(mb.st.state_dict())
@@ -378,13 +386,20 @@ def train_base(a):
         else:
             model.load_state_dict(ck["model"])
             ema.load_state_dict(ck["ema"])
-            opt.load_state_dict(ck["opt"])
+            if "opt" in ck:
+                opt.load_state_dict(ck["opt"])
+            else:
+                # a portable checkpoint (tools/portable_ckpt.py: weights, EMA and progress without the optimizer's
+                # moments, small enough to travel): the moments restart and the learning rate warms up again
+                rewarm_from = ck["state"]["step"]
+                log("no optimizer state in %s: AdamW's moments restart, the learning rate re-warms over %d steps"
+                    % (path, a.warmup), logf)
         if old != cfg:
             raise SystemExit("%s was trained with config %s, not %s: move it away to start afresh"
                              % (path, ck.get("config"), cfg))
         state = ck["state"]
     recipe = {k: getattr(a, k) for k in ("batch", "lr", "p_mean", "p_std", "log_uniform", "s1_share", "aux", "encoder_lr",
-                                         "encoder_frozen", "ema", "device", "start_span", "start_share", "layout", "layout_pixel")}
+                                         "encoder_frozen", "ema", "device", "start_span", "start_share", "layout", "layout_pixel", "layout_look")}
     runs = state.setdefault("runs", [])
     if not runs or runs[-1]["recipe"] != recipe:
         runs.append({"clips": state["clips"], "recipe": recipe, "time": time.strftime("%Y-%m-%d %H:%M:%S")})
@@ -432,7 +447,7 @@ def train_base(a):
     while time.time() < t_end:
         c0 = time.process_time()
         w0 = time.time()
-        warm = min(1.0, (state["step"] + 1) / a.warmup)
+        warm = min(1.0, (state["step"] + 1 - rewarm_from) / a.warmup)
         lr = a.lr * warm
         opt.param_groups[0]["lr"] = lr
         # the encoder (group 1) stays at its random but informative initialisation for the first clips, until
@@ -629,6 +644,8 @@ def main():
                     help="base: the layout prior (vimi_tiny.BaseDenoiser) and its loss weight; may join a run")
     ap.add_argument("--layout-pixel", action="store_true",
                     help="base: the layout prior also at full resolution, into the stem's features; may join a run")
+    ap.add_argument("--layout-look", action="store_true",
+                    help="base: the pixel path paints the subject's look read from C (vimi_tiny.BaseDenoiser)")
     ap.add_argument("--spacetime", action="store_true",
                     help="base: a space-time attention branch in every block (vimi_tiny.DenoiserBlock), may join a run")
     ap.add_argument("--frame-mod", action="store_true", help="base: adaLN per temporal position (vimi_tiny.BaseDenoiser)")

@@ -328,10 +328,16 @@ def preprocess_image(rgba_uint8, size=IMAGE_SIZE, mean=IMAGE_MEAN, std=IMAGE_STD
 # base denoiser
 
 
-def fourier(x, n=16, max_freq=64.0):
-    """x [B] -> [B, 2n] sin/cos features at log-spaced frequencies."""
-    freqs = torch.exp(torch.linspace(0.0, math.log(max_freq), n)).to(x.dtype)
-    a = x.unsqueeze(1) * freqs.unsqueeze(0)
+def fourier_freqs(n=16, max_freq=64.0):
+    """n log-spaced frequencies from 1 to max_freq, for fourier(); modules hold them as non-persistent buffers."""
+    return torch.exp(torch.linspace(0.0, math.log(max_freq), n))
+
+
+def fourier(x, freqs):
+    """x [B] -> [B, 2n] sin/cos features at the frequencies freqs [n]. The frequencies come from a module's buffer,
+    not a tensor made here: a traced graph bakes a tensor made here to the tracing device (cpu), and the
+    TorchScript then fails on cuda ("Expected all tensors to be on the same device")."""
+    a = x.unsqueeze(1) * freqs.to(x.dtype).unsqueeze(0)
     return torch.cat([torch.sin(a), torch.cos(a)], dim=1)
 
 
@@ -345,10 +351,12 @@ class CondEmbed(nn.Module):
         self.res = nn.Sequential(nn.Linear(2, e), nn.SiLU(), nn.Linear(e, e))
         self.tok = nn.Linear(e, d)
         self.kind = nn.Parameter(torch.randn(3, d) * 0.02)
+        self.register_buffer("freq_noise", fourier_freqs(16, 64.0), persistent=False)
+        self.register_buffer("freq_fps", fourier_freqs(16, 16.0), persistent=False)
 
     def forward(self, c_noise, fps, resolution):
-        en = self.noise(fourier(c_noise))
-        ef = self.fps(fourier(torch.log(fps) / 4.0, max_freq=16.0))
+        en = self.noise(fourier(c_noise, self.freq_noise))
+        ef = self.fps(fourier(torch.log(fps) / 4.0, self.freq_fps))
         er = self.res(resolution / 100.0)
         toks = torch.stack([self.tok(en), self.tok(ef), self.tok(er)], dim=1) + self.kind.unsqueeze(0)
         return toks, en + ef + er
@@ -502,7 +510,7 @@ class BaseDenoiser(nn.Module):
 
     def __init__(self, d=128, depth=4, heads=4, e=128, mlp=2, c=24, patch=(2, 6, 8), cond_dim=COND_DIM,
                  frames=FRAMES, height=BASE_H, width=BASE_W, pool=0, frame_mod=False, joint=False, aux=False,
-                 smooth=False, spacetime=False, layout=False, layout_pixel=False):
+                 smooth=False, spacetime=False, layout=False, layout_pixel=False, layout_look=False):
         super().__init__()
         pt, ph, pw = patch
         self.patch_size = tuple(patch)
@@ -585,6 +593,17 @@ class BaseDenoiser(nn.Module):
                 eye = torch.eye(n_in).unsqueeze(0)  # [1, n_in (channels), n_in]
                 m = F.interpolate(eye, size=n_out, mode="linear", align_corners=False)[0].t().contiguous()
                 self.register_buffer(name, m, persistent=False)  # [n_out, n_in]
+        # layout_look: what the pixel path paints, from the prompt: a query of its own attends over C (the
+        # subject's image tokens, retrieved or given, and its words) and a zero-initialised projection turns
+        # the result into a c-vector added to layout_px, so the prior's map at full resolution carries the
+        # subject's look (colours, at this resolution) to the head in one layer, as it carries the motion
+        if layout_look:
+            if not (layout and layout_pixel and pool):
+                raise ValueError("layout_look needs layout, layout_pixel and pool > 0")
+            self.look_q = nn.Parameter(torch.randn(d) * 0.02)
+            self.look_out = nn.Linear(d, c)
+            nn.init.zeros_(self.look_out.weight)
+            nn.init.zeros_(self.look_out.bias)
 
     def layout_map(self, context, context_mask):
         """The layout prior's probability map [B, gt, gh, gw] for a conditioning (the model needs --layout)."""
@@ -604,6 +623,15 @@ class BaseDenoiser(nn.Module):
         att = att + ((context_mask - 1.0) * 1e9).unsqueeze(1)
         att = torch.softmax(att, dim=-1) * torch.clamp(context_mask.sum(1), max=1.0).reshape(b, 1, 1)
         return torch.matmul(att, v).reshape(b, -1)
+
+    def look(self, context, context_mask):
+        """C [B, L, cond_dim] -> [B, c]: what the layout pixel path paints (layout_look), from its own query over
+        C with the pooling's keys and values; zeros for an empty conditioning."""
+        b = context.shape[0]
+        h = self.pool_norm(context)
+        att = torch.matmul(self.pool_k(h), self.look_q) * (1.0 / math.sqrt(self.d))  # [B, L]
+        att = torch.softmax(att + (context_mask - 1.0) * 1e9, dim=-1) * torch.clamp(context_mask.sum(1, keepdim=True), max=1.0)
+        return self.look_out(torch.matmul(att.unsqueeze(1), self.pool_v(h))[:, 0])
 
     def forward(self, x, c_noise, context, context_mask, fps, resolution):
         return self.forward_aux(x, c_noise, context, context_mask, fps, resolution)[0]
@@ -628,7 +656,10 @@ class BaseDenoiser(nn.Module):
             prob = torch.matmul(torch.matmul(self.rs_h, prob), self.rs_w.t())  # [B, gt, H, W]
             hh, ww = prob.shape[2], prob.shape[3]
             prob = torch.matmul(self.rs_t, prob.reshape(b, gt, hh * ww)).reshape(b, 1, gt * pt, hh, ww)
-            skip = skip + prob * self.layout_px.reshape(1, c, 1, 1, 1)
+            paint = self.layout_px.reshape(1, c, 1, 1, 1)
+            if hasattr(self, "look_out"):
+                paint = paint + self.look(context, context_mask).reshape(b, c, 1, 1, 1)
+            skip = skip + prob * paint
         h = self.patch(skip).flatten(2).transpose(1, 2)  # [B, gt*gh*gw, d]
         pos = (self.pos_t.reshape(gt, 1, 1, d) + self.pos_h.reshape(1, gh, 1, d) + self.pos_w.reshape(1, 1, gw, d))
         h = h + pos.reshape(1, gt * gh * gw, d)
@@ -640,7 +671,9 @@ class BaseDenoiser(nn.Module):
             m = mt + self.frame_mix(torch.cat([mt, te], dim=-1))
         m = F.silu(m)
         ctx = torch.cat([toks, self.ctx(context)], dim=1)  # [B, 3+L, d]
-        full = torch.cat([torch.ones_like(context_mask[:, :3]), context_mask], dim=1)
+        # the three conditioning tokens are always visible (ones from arithmetic on an input, not ones_like: a trace
+        # bakes ones_like's device into the graph)
+        full = torch.cat([context_mask[:, :3] * 0.0 + 1.0, context_mask], dim=1)
         bias = ((full - 1.0) * 1e9).reshape(b, 1, 1, -1)
         for blk in self.blocks:
             h = blk(h, gt, gh * gw, ctx, bias, m)
@@ -703,13 +736,14 @@ class Upsampler(nn.Module):
         nn.init.zeros_(self.out.bias)
         self.head = nn.Conv2d(c, 3, 3, padding=1)
         self.linear = LinearDenoisePath(6, c, dims=2)
+        self.register_buffer("freq_noise", fourier_freqs(16, 64.0), persistent=False)
 
     def forward(self, x, low_res, c_noise):
         b, c, t, h, w = x.shape
         s = self.s2d
         full = torch.cat([x, low_res], dim=1).transpose(1, 2).reshape(b * t, 2 * c, h, w)
         y = F.pixel_unshuffle(full, s)
-        m = self.emb(fourier(c_noise))
+        m = self.emb(fourier(c_noise, self.freq_noise))
         m = m.unsqueeze(1).expand(b, t, m.shape[1]).reshape(b * t, m.shape[1])
         y = self.inp(y)
         for blk in self.blocks:

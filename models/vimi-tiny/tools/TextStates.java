@@ -66,10 +66,10 @@ public final class TextStates {
         ProviderConfig.of(
             "encoder mllm (text states)",
             Map.of(
-                "model.lm_preset", "all-minilm-l6-v2-q",
-                "model.fusion", "late",
-                "model.fusion_net", identity.toAbsolutePath().toString(),
-                "model.length", "512",
+                "lm_preset", "all-minilm-l6-v2-q",
+                "fusion", "late",
+                "fusion_net", identity.toAbsolutePath().toString(),
+                "length", "512",
                 "cache_size", "0",
                 "threads", "1"));
     long start = System.nanoTime();
