@@ -217,7 +217,7 @@ public final class OnnxDenoiser extends GraphDenoiser {
       OnnxDenoiser d = new OnnxDenoiser(spec, graph, who, label, env, session, bindings, pinOutput, effective.maxBatch());
       LOG.info(
           "{}: ONNX Runtime session on {}, {}, max batch {}, intra-op threads {}, output {}",
-          who, label, graph.precision(), d.maxBatch(), effective.threads() == 0 ? "default" : effective.threads(),
+          who, label, graph.precision(), d.maxBatch(), effective.intraOpThreads(),
           pinOutput ? "pinned" : "copied (its shape is not static)");
       return d;
     } catch (RuntimeException e) {
@@ -274,9 +274,7 @@ public final class OnnxDenoiser extends GraphDenoiser {
             case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
             case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
           });
-      if (o.threads() > 0) {
-        so.setIntraOpNumThreads(o.threads());
-      }
+      so.setIntraOpNumThreads(o.intraOpThreads());
       if (o.interOpThreads() > 0) {
         so.setInterOpNumThreads(o.interOpThreads());
       }

@@ -22,7 +22,9 @@ import dev.vimi.spi.ProviderConfig;
  *       what it supports and leaves the rest of the graph to CUDA.
  *   <li>{@code fallback}: {@code none} (default): asking for a GPU that cannot be used is an error;
  *       {@code cpu}: run on the CPU instead and log a warning.
- *   <li>{@code threads}: intra-op threads of the session (default 0: one per core);
+ *   <li>{@code threads}: intra-op threads of the session (default 0: one per processor the JVM may use,
+ *       {@code Runtime.availableProcessors()}, container limits included; not ONNX Runtime's own default, which
+ *       counted a single core on 2-vCPU VMs);
  *       {@code inter_op_threads}: inter-op threads (default 0: ONNX Runtime's default).
  *   <li>{@code max_batch}: the largest batch one call runs when the graph's batch axis is dynamic
  *       (default 16); larger batches are split.

@@ -11,13 +11,24 @@ import java.util.Locale;
  *
  * @param placement the device and the fallback rule (the keys every graph backend reads)
  * @param accelerator which ONNX Runtime execution provider drives the GPU
- * @param threads intra-op threads of the session, 0 for ONNX Runtime's default (one per core)
+ * @param threads intra-op threads of the session; 0 for one per processor the JVM may use ({@link
+ *     #intraOpThreads()})
  * @param interOpThreads inter-op threads of the session, 0 for ONNX Runtime's default
  * @param maxBatch the largest batch one call runs when the graph's batch axis is dynamic
  * @param optimization ONNX Runtime graph optimisation level
  */
 record OnnxOptions(
     DeviceChoice placement, Accelerator accelerator, int threads, int interOpThreads, int maxBatch, Optimization optimization) {
+
+  /**
+   * The intra-op threads the session is given: {@code threads} when set, else {@link
+   * Runtime#availableProcessors()} (which honours container CPU limits). Not ONNX Runtime's own default: on
+   * VMs whose processor topology it cannot read (a 2-vCPU AMD EPYC VM here) it starts no pool thread at all and
+   * runs every operator on the calling thread, leaving the other cores idle (bench/vimi-tiny/README.md).
+   */
+  int intraOpThreads() {
+    return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+  }
 
   /** Configuration keys this provider reads; any other is refused with the closest known one. */
   static final List<String> KEYS =

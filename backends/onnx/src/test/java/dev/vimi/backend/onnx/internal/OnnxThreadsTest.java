@@ -51,4 +51,17 @@ class OnnxThreadsTest {
       assertThat(after).as("pool threads left after close").isEqualTo(before);
     }
   }
+
+  @Test
+  void defaultIsOneThreadPerAvailableProcessor() throws IOException {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "needs Linux /proc");
+    new OnnxDenoiserProvider().create(TestBundle.spec("base"), ProviderConfig.of("warm-up", Map.of("threads", "1"))).close();
+    long before = unnamedThreads();
+    Denoiser d = new OnnxDenoiserProvider().create(TestBundle.spec("base"), ProviderConfig.of("t", Map.of()));
+    long during = unnamedThreads();
+    d.close();
+    assertThat(during - before)
+        .as("pool threads started with the default threads=0")
+        .isEqualTo(Runtime.getRuntime().availableProcessors() - 1);
+  }
 }
