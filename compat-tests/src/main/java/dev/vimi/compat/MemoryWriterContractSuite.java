@@ -88,14 +88,6 @@ public abstract class MemoryWriterContractSuite {
 
   @AfterAll
   protected final void deleteWorkDir() throws Exception {
-    try {
-      if (contract != null) {
-        contract.close();
-      }
-    } finally {
-      if (workDir != null) {
-        TempDirs.deleteRecursively(workDir);
-      }
-    }
+    TempDirs.closeThenDelete(contract, workDir);
   }
 }

@@ -144,14 +144,6 @@ public abstract class RetrieverContractSuite {
 
   @AfterAll
   protected final void closeRetriever() throws Exception {
-    try {
-      if (contract != null) {
-        contract.close();
-      }
-    } finally {
-      if (workDir != null) {
-        TempDirs.deleteRecursively(workDir);
-      }
-    }
+    TempDirs.closeThenDelete(contract, workDir);
   }
 }

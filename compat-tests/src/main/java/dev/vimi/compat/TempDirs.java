@@ -10,6 +10,22 @@ import java.util.stream.Stream;
 final class TempDirs {
   private TempDirs() {}
 
+  /**
+   * Closes {@code resource} (when not null), then deletes {@code dir} (when not null) even if closing threw:
+   * a suite's {@code @AfterAll} for a contract that holds files in its work folder.
+   */
+  static void closeThenDelete(AutoCloseable resource, Path dir) throws Exception {
+    try {
+      if (resource != null) {
+        resource.close();
+      }
+    } finally {
+      if (dir != null) {
+        deleteRecursively(dir);
+      }
+    }
+  }
+
   static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
