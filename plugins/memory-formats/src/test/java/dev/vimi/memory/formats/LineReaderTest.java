@@ -1,13 +1,12 @@
 package dev.vimi.memory.formats;
 
+import static dev.vimi.memory.formats.Utf8RecordsTest.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vimi.spi.InvalidInputException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
@@ -17,14 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The public face of {@link LineReader}, for callers that parse line records themselves. */
 class LineReaderTest {
   @TempDir Path dir;
-
-  private static byte[] bytes(Object... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (Object p : parts) {
-      out.writeBytes(p instanceof byte[] b ? b : p.toString().getBytes(StandardCharsets.UTF_8));
-    }
-    return out.toByteArray();
-  }
 
   @Test
   void readsLinesWithTheirNumbersAndRefusesInvalidUtf8WithoutLosingItsPlace() throws IOException {
