@@ -200,11 +200,13 @@ public final class DatasetAugmenter {
       return this;
     }
 
+    /** Receives the start and the progress of each run, on the thread that calls {@link #run}; default: none. */
     public Builder listener(AugmentListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 
+    /** An immutable augmenter with the settings so far; the builder may go on and build others. */
     public DatasetAugmenter build() {
       return new DatasetAugmenter(this);
     }
