@@ -1,30 +1,27 @@
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vimi.api.Plugins;
-import dev.vimi.api.augment.AugmentListener;
-import dev.vimi.api.augment.AugmentProgress;
-import dev.vimi.api.augment.AugmentResult;
-import dev.vimi.api.augment.DatasetAugmenter;
-import dev.vimi.spi.ImageRef;
-import dev.vimi.spi.ImageTextPair;
+import dev.vimi.augment.AugmentListener;
+import dev.vimi.augment.AugmentResult;
+import dev.vimi.augment.DatasetAugmenter;
+import dev.vimi.memory.formats.IngestJob;
+import dev.vimi.memory.formats.MalformedPolicy;
+import dev.vimi.memory.formats.PairReader;
+import dev.vimi.memory.formats.PairReaders;
+import dev.vimi.memory.formats.ReadOptions;
 import dev.vimi.spi.MemoryWriter;
 import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.Retriever;
 import dev.vimi.spi.RetrieverProvider;
 import dev.vimi.spi.TaskInstruction;
-import java.io.BufferedReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
  * Retrieval-augmented pretraining data of ViMi-tiny, built by the SDK itself: ingests the embedded
- * emoji memory (pairs.jsonl) into a Lucene memory with the retriever's defaults, then runs the SDK's
- * dataset builder (dev.vimi.api.augment.DatasetAugmenter, what `vimi augment` runs) with the t2v task
- * and K=3 over the training captions. The equivalent command line, once the CLI is built:
+ * emoji memory (pairs.jsonl, read by vimi-memory-formats' JSONL pair reader, in file order on one
+ * thread) into a Lucene memory with the retriever's defaults, then runs the SDK's dataset builder
+ * (dev.vimi.augment.DatasetAugmenter of vimi-augment, what `vimi augment` runs) with the t2v task and
+ * K=3 over the training captions. The equivalent command line, once the CLI is built:
  *
  * <pre>
  *   vimi augment --memory DIR --input work/data/captions.jsonl --output work/data/augmented.jsonl --k 3
@@ -48,23 +45,12 @@ public final class Augment {
     RetrieverProvider lucene = plugins.retrievers().get("lucene");
     ProviderConfig cfg = ProviderConfig.of("retriever lucene", Map.of("index.dir", index.toString()));
     if (!Files.isDirectory(index.resolve("lucene"))) {
-      ObjectMapper json = new ObjectMapper();
-      long n = 0;
+      // one thread: the pairs enter the index in file order, so BM25's ties break as they always did
       try (MemoryWriter w = lucene.openWriter(cfg);
-          BufferedReader in = Files.newBufferedReader(src.resolve("pairs.jsonl"), StandardCharsets.UTF_8)) {
-        for (String line; (line = in.readLine()) != null; ) {
-          if (line.isBlank()) {
-            continue;
-          }
-          JsonNode p = json.readTree(line);
-          List<String> kw = new ArrayList<>();
-          p.path("keywords").forEach(x -> kw.add(x.asText()));
-          w.add(new ImageTextPair(p.get("id").asText(), p.get("caption").asText(), kw,
-              ImageRef.of(src.resolve(p.get("image").asText()).toAbsolutePath())));
-          n++;
-        }
+          PairReader pairs = PairReaders.open(src.resolve("pairs.jsonl"), ReadOptions.defaults())) {
+        IngestJob.Result ingested = IngestJob.of(1, MalformedPolicy.FAIL, null).run(pairs, w);
+        System.out.println("memory: " + ingested.added() + " pairs ingested into " + index);
       }
-      System.out.println("memory: " + n + " pairs ingested into " + index);
     }
     TaskInstruction t2v = plugins.tasks().get("t2v").create(ProviderConfig.empty("task t2v"));
     try (Retriever r = lucene.open(cfg)) {

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Prints a class path with the SDK modules ViMi-tiny's tools and bench/vimi-tiny use (engine, mllm encoder,
+# Prints a class path with the SDK modules ViMi-tiny's tools and bench/vimi-tiny use (engine, dataset builder, mllm encoder,
 # Lucene retriever and the embedded emoji memory, both backends, video-io, image-io) and their dependencies,
 # all taken from this checkout: the modules' own jars (target/), never a vimi jar from ~/.m2, so nothing needs
 # `mvn install` and a stale installed snapshot cannot shadow the checkout.
@@ -11,7 +11,7 @@
 # Usage: CP=$(models/vimi-tiny/tools/classpath.sh)
 set -e
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
-MODS="vimi-spi vimi-api plugins/memory-formats plugins/encoder-mllm plugins/retriever-lucene memories/emoji backends/denoiser-support backends/onnx backends/pytorch plugins/video-io plugins/image-io"
+MODS="vimi-spi vimi-api vimi-augment plugins/memory-formats plugins/encoder-mllm plugins/retriever-lucene memories/emoji backends/denoiser-support backends/onnx backends/pytorch plugins/video-io plugins/image-io"
 CPFILE=target/runtime-classpath.txt
 need=${VIMI_BUILD:-0}
 for m in $MODS; do

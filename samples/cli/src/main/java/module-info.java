@@ -9,6 +9,7 @@
  */
 module dev.vimi.cli {
   requires dev.vimi.api;
+  requires dev.vimi.augment;
   requires dev.vimi.image;
   requires dev.vimi.memory.formats;
   requires dev.vimi.memory.emoji;

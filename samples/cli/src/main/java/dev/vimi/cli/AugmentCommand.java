@@ -1,10 +1,10 @@
 package dev.vimi.cli;
 
 import dev.vimi.api.Plugins;
-import dev.vimi.api.augment.AugmentListener;
-import dev.vimi.api.augment.AugmentProgress;
-import dev.vimi.api.augment.AugmentResult;
-import dev.vimi.api.augment.DatasetAugmenter;
+import dev.vimi.augment.AugmentListener;
+import dev.vimi.augment.AugmentProgress;
+import dev.vimi.augment.AugmentResult;
+import dev.vimi.augment.DatasetAugmenter;
 import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.Retriever;
 import dev.vimi.spi.TaskInstruction;

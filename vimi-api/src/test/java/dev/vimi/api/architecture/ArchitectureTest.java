@@ -166,6 +166,39 @@ class ArchitectureTest {
   }
 
   @Test
+  void theApiReadsJacksonForManifestsAndJsonConfigurationOnly() throws IOException {
+    // DESIGN.md, modules: vimi-api depends on "vimi-spi (+ Jackson for manifests and JSON config only)"
+    Path main = MODULES.get("dev.vimi.api").dir().resolve("src/main/java");
+    Set<Path> allowed = Set.of(Path.of("dev/vimi/api/PipelineConfig.java"));
+    List<String> users = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(main)) {
+      for (Path p : s.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+        Path rel = main.relativize(p);
+        boolean manifest = rel.startsWith(Path.of("dev/vimi/api/model"));
+        if (!manifest && !allowed.contains(rel) && !rel.toString().equals("module-info.java")
+            && Files.readString(p).contains("com.fasterxml.jackson")) {
+          users.add(rel.toString());
+        }
+      }
+    }
+    assertThat(users).as("vimi-api sources outside dev.vimi.api.model and PipelineConfig that use Jackson").isEmpty();
+  }
+
+  @Test
+  void theDatasetBuilderIsALibraryOfItsOwnOverTheSpi() {
+    Module augment = MODULES.get("dev.vimi.augment");
+    assertThat(augment).as("the dataset builder's module").isNotNull();
+    assertThat(augment.dir()).isEqualTo(ROOT.resolve("vimi-augment"));
+    assertThat(augment.requires())
+        .as("dev.vimi.augment requires")
+        .contains("dev.vimi.spi")
+        .isSubsetOf(Set.of("dev.vimi.spi", "dev.vimi.memory.formats", "com.fasterxml.jackson.databind", "org.slf4j"));
+    assertThat(augment.exports()).containsOnlyKeys("dev.vimi.augment");
+    assertThat(MODULES.get("dev.vimi.api").requires()).doesNotContain("dev.vimi.augment");
+    assertThat(MODULES.get("dev.vimi.api").packages()).noneMatch(p -> p.contains("augment"));
+  }
+
+  @Test
   void pluginsAndBackendsDependOnTheSpiNotOnEachOtherOrTheEngine() {
     Set<String> vimiLibraries = new TreeSet<>();
     MODULES.values().stream()

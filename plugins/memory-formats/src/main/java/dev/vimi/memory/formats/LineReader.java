@@ -1,5 +1,6 @@
 package dev.vimi.memory.formats;
 
+import dev.vimi.spi.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -18,13 +19,17 @@ import java.util.zip.GZIPInputStream;
  * {@code \n}, {@code \r\n} or {@code \r}; a UTF-8 byte order mark at the start is dropped.
  *
  * <p>Decoding is strict: a line that is not valid UTF-8 is not turned into replacement characters
- * (which would store a damaged caption as if it were fine) but makes {@link #next()} throw a {@link
- * RecordProblem} of reason {@link SkipReason#INVALID_ENCODING}, after which the reader stands at the
- * next line, so the reader's malformed-record policy decides whether to skip it or stop.
+ * (which would store a damaged caption as if it were fine) but is refused, and the reader then stands
+ * at the next line, so that the caller's malformed-record policy decides whether to skip it or stop.
+ * The pair readers of this module read their JSONL and TSV files through it; callers that parse line
+ * records of their own (such as the dataset builder of {@code vimi-augment}) use {@link #open(Path)}
+ * and {@link #readLine()}.
  *
- * <p>Not thread-safe; one reader per file.
+ * <p><b>Thread-safety.</b> Not thread-safe: one thread reads; only {@link #bytesRead()} may be called
+ * from any thread. <b>Ownership.</b> A reader owns the stream it reads; whoever opened the reader closes
+ * it, which closes that stream.
  */
-final class LineReader implements AutoCloseable {
+public final class LineReader implements AutoCloseable {
   private static final int BUFFER = 1 << 16;
 
   private final CountingInputStream counter;
@@ -43,6 +48,31 @@ final class LineReader implements AutoCloseable {
     this(Files.newInputStream(file), MemoryFormat.lowerName(file).endsWith(".gz"));
   }
 
+  /**
+   * Opens a UTF-8 text file; a name ending in {@code .gz} is read gzip-decompressed.
+   *
+   * @throws java.util.zip.ZipException if the name ends in {@code .gz} but the file is not gzip data
+   * @throws IOException if the file cannot be opened
+   */
+  public static LineReader open(Path file) throws IOException {
+    return new LineReader(file);
+  }
+
+  /**
+   * The next line without its terminator, or null at the end of the input.
+   *
+   * @throws InvalidInputException (field {@code "record"}) if the line is not valid UTF-8; the message
+   *     names the first bad byte and how to convert the file. The next call reads the line after it.
+   * @throws IOException if the input cannot be read
+   */
+  public String readLine() throws IOException {
+    try {
+      return next();
+    } catch (RecordProblem problem) {
+      throw new InvalidInputException("record", problem.detail);
+    }
+  }
+
   LineReader(InputStream in, boolean gzip) throws IOException {
     this.counter = new CountingInputStream(in);
     this.in = gzip ? new GZIPInputStream(counter, BUFFER) : counter;
@@ -54,7 +84,7 @@ final class LineReader implements AutoCloseable {
    * @throws RecordProblem if the line is not valid UTF-8; the next call reads the line after it
    */
   String next() throws IOException {
-    if (!readLine()) {
+    if (!readLineBytes()) {
       return null;
     }
     lineNumber++;
@@ -114,7 +144,7 @@ final class LineReader implements AutoCloseable {
   }
 
   /** Reads the bytes of the next line into {@link #line}; false at the end of the input. */
-  private boolean readLine() throws IOException {
+  private boolean readLineBytes() throws IOException {
     lineLength = 0;
     boolean any = false;
     while (true) {
@@ -170,15 +200,20 @@ final class LineReader implements AutoCloseable {
     lineLength += length;
   }
 
-  /** 1-based number of the line last returned. */
-  long lineNumber() {
+  /** 1-based number of the line last returned (or refused); 0 before the first. */
+  public long lineNumber() {
     return lineNumber;
   }
 
-  long bytesRead() {
+  /**
+   * Bytes of input consumed so far (compressed bytes for a {@code .gz} file, read-ahead included), for
+   * progress reporting.
+   */
+  public long bytesRead() {
     return counter.count();
   }
 
+  /** Closes the input. */
   @Override
   public void close() throws IOException {
     in.close();

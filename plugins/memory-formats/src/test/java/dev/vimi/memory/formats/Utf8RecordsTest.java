@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class Utf8RecordsTest {
   @TempDir Path dir;
 
-  private static byte[] bytes(Object... parts) {
+  /** The parts in a row: byte arrays as they are, anything else as its UTF-8 text. */
+  static byte[] bytes(Object... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Object p : parts) {
       out.writeBytes(p instanceof byte[] b ? b : p.toString().getBytes(StandardCharsets.UTF_8));

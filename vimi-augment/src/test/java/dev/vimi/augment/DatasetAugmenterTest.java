@@ -1,11 +1,11 @@
-package dev.vimi.api.augment;
+package dev.vimi.augment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vimi.api.internal.tasks.PaperTask;
+import dev.vimi.api.Plugins;
 import dev.vimi.compat.reference.InMemoryRetrieverProvider;
 import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.ImageRef;
@@ -16,7 +16,9 @@ import dev.vimi.spi.ProviderConfig;
 import dev.vimi.spi.RetrievalQuery;
 import dev.vimi.spi.RetrievedItem;
 import dev.vimi.spi.Retriever;
+import dev.vimi.spi.TaskInstruction;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,16 +28,22 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The dataset builder over the reference in-memory BM25 retriever and the built-in t2v task. */
+/**
+ * The dataset builder over the reference in-memory BM25 retriever and the built-in t2v task, which a
+ * caller gets from vimi-api's registry by name.
+ */
 class DatasetAugmenterTest {
   private static final List<String> WORDS =
       List.of("dog", "cat", "surfing", "wave", "beach", "red", "ball", "running", "snow", "mountain", "city", "night", "car", "bird", "tree");
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TaskInstruction T2V = task("t2v");
+  private static final TaskInstruction PREDICT = task("predict");
 
   @TempDir Path dir;
   private Retriever retriever;
@@ -70,6 +78,10 @@ class DatasetAugmenterTest {
 
   record Rec(String id, String caption, String media) {}
 
+  private static TaskInstruction task(String name) {
+    return Plugins.discover().tasks().get(name).create(ProviderConfig.empty("task " + name));
+  }
+
   private static String sentence(Random rnd) {
     StringBuilder sb = new StringBuilder();
     for (int w = 0; w < 4; w++) {
@@ -94,7 +106,7 @@ class DatasetAugmenterTest {
   @Test
   void writesOnePromptPerCaptionInOrderWithoutTheCaptionsOwnPair() throws IOException {
     Path output = dir.resolve("out.jsonl");
-    AugmentResult result = DatasetAugmenter.builder(retriever, PaperTask.T2V).threads(4).batchSize(7).build().run(input, output);
+    AugmentResult result = DatasetAugmenter.builder(retriever, T2V).threads(4).batchSize(7).build().run(input, output);
     assertThat(result.written()).isEqualTo(200);
     assertThat(result.resumed()).isZero();
 
@@ -131,7 +143,7 @@ class DatasetAugmenterTest {
   @Test
   void anInterruptedRunResumesAndEndsWithTheSameFileAsAnUninterruptedOne() throws IOException {
     Path clean = dir.resolve("clean.jsonl");
-    DatasetAugmenter.builder(retriever, PaperTask.T2V).threads(1).build().run(input, clean);
+    DatasetAugmenter.builder(retriever, T2V).threads(1).build().run(input, clean);
 
     Path output = dir.resolve("resumed.jsonl");
     AtomicInteger calls = new AtomicInteger();
@@ -145,7 +157,7 @@ class DatasetAugmenterTest {
           }
         };
     assertThatThrownBy(
-            () -> DatasetAugmenter.builder(retriever, PaperTask.T2V).threads(3).batchSize(10).listener(stopAfterThree).build().run(input, output))
+            () -> DatasetAugmenter.builder(retriever, T2V).threads(3).batchSize(10).listener(stopAfterThree).build().run(input, output))
         .hasMessageContaining("simulated crash");
     long complete = Files.readAllLines(output).size();
     assertThat(complete).isBetween(1L, 199L);
@@ -154,7 +166,7 @@ class DatasetAugmenterTest {
 
     List<Long> resumedSeen = new ArrayList<>();
     AugmentResult r =
-        DatasetAugmenter.builder(retriever, PaperTask.T2V)
+        DatasetAugmenter.builder(retriever, T2V)
             .threads(2)
             .listener(
                 new AugmentListener() {
@@ -170,7 +182,7 @@ class DatasetAugmenterTest {
     assertThat(r.written()).isEqualTo(200 - complete);
     assertThat(Files.readString(output)).isEqualTo(Files.readString(clean));
 
-    AugmentResult again = DatasetAugmenter.builder(retriever, PaperTask.T2V).build().run(input, output);
+    AugmentResult again = DatasetAugmenter.builder(retriever, T2V).build().run(input, output);
     assertThat(again.written()).as("a finished output is left alone").isZero();
     assertThat(Files.readString(output)).isEqualTo(Files.readString(clean));
   }
@@ -179,7 +191,7 @@ class DatasetAugmenterTest {
   void anOutputOfAnotherInputIsRefused() throws IOException {
     Path output = dir.resolve("other.jsonl");
     Files.writeString(output, "{\"id\":\"zzz\",\"task\":\"t2v\",\"prompt_text\":\"x\"}\n");
-    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.T2V).build().run(input, output))
+    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, T2V).build().run(input, output))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("does not continue the input")
         .hasMessageContaining("'zzz'");
@@ -189,23 +201,36 @@ class DatasetAugmenterTest {
   void malformedRecordsStopTheRunOrAreSkipped() throws IOException {
     Path bad = dir.resolve("bad.jsonl");
     Files.write(bad, List.of("{\"id\":\"a\",\"caption\":\"dog surfing\"}", "{\"id\":\"b\"}", "not json", "", "{\"id\":\"c\",\"caption\":\"red car\"}"));
-    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.T2V).build().run(bad, dir.resolve("o1.jsonl")))
-        .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("line 2")
-        .hasMessageContaining("needs a non-empty 'caption'");
-    AugmentResult r = DatasetAugmenter.builder(retriever, PaperTask.T2V).skipMalformed(true).build().run(bad, dir.resolve("o2.jsonl"));
+    AugmentResult r = failsThenSkips(bad, "line 2", "needs a non-empty 'caption'");
     assertThat(r.written()).isEqualTo(2);
     assertThat(r.skipped()).isEqualTo(2);
-    assertThat(read(dir.resolve("o2.jsonl"))).extracting(n -> n.get("id").asText()).containsExactly("a", "c");
+  }
+
+  /**
+   * Runs over {@code in} twice: without skipping, the run must stop on a malformed record with an
+   * error holding {@code expected} and the way to skip; with skipping, it must write records a and c.
+   */
+  private AugmentResult failsThenSkips(Path in, String... expected) throws IOException {
+    var failure =
+        assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, T2V).build().run(in, dir.resolve("stopped.jsonl")))
+            .isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("skip malformed records with skipMalformed(true)");
+    for (String e : expected) {
+      failure.hasMessageContaining(e);
+    }
+    Path output = dir.resolve("skipped-" + in.getFileName());
+    AugmentResult r = DatasetAugmenter.builder(retriever, T2V).skipMalformed(true).build().run(in, output);
+    assertThat(read(output)).extracting(n -> n.get("id").asText()).containsExactly("a", "c");
+    return r;
   }
 
   @Test
   void onlyRetrievingTasksAndSaneSettingsAreAccepted() {
-    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.PREDICT))
+    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PREDICT))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("does not use retrieval");
-    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.T2V).k(0)).isInstanceOf(InvalidInputException.class);
-    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.T2V).build().run(dir.resolve("missing.jsonl"), dir.resolve("o.jsonl")))
+    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, T2V).k(0)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, T2V).build().run(dir.resolve("missing.jsonl"), dir.resolve("o.jsonl")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("does not exist");
   }
@@ -216,20 +241,41 @@ class DatasetAugmenterTest {
     byte[] mine = "{\"id\":\"n1\",\"caption\":\"my own data\"}\n{\"id\":\"n2\",\"caption\":\"no newline at the end\"}"
         .getBytes(StandardCharsets.UTF_8);
     Files.write(notes, mine);
-    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.T2V).build().run(input, notes))
+    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, T2V).build().run(input, notes))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("exists and is not an augmented data set")
         .hasMessageContaining("left as it is");
     assertThat(Files.readAllBytes(notes)).as("the partial last line was not cut off").isEqualTo(mine);
 
-    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.T2V).build().run(input, dir))
+    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, T2V).build().run(input, dir))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("the output " + dir + " is a folder; give the name of a JSONL file");
     byte[] in = Files.readAllBytes(input);
-    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.T2V).build().run(input, input))
+    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, T2V).build().run(input, input))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("is the input file");
     assertThat(Files.readAllBytes(input)).isEqualTo(in);
+  }
+
+  @Test
+  void aGzippedCaptionFileGivesTheSameOutputAndABadOneIsRefusedClearly() throws IOException {
+    Path plain = dir.resolve("plain.jsonl");
+    DatasetAugmenter.builder(retriever, T2V).threads(2).build().run(input, plain);
+    Path gz = dir.resolve("captions.jsonl.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(Files.readAllBytes(input));
+    }
+    Path fromGz = dir.resolve("from-gz.jsonl");
+    AugmentResult r = DatasetAugmenter.builder(retriever, T2V).threads(2).build().run(gz, fromGz);
+    assertThat(r.written()).isEqualTo(200);
+    assertThat(Files.readString(fromGz)).isEqualTo(Files.readString(plain));
+
+    Path notGzip = dir.resolve("not-gzip.jsonl.gz");
+    Files.copy(input, notGzip);
+    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, T2V).build().run(notGzip, dir.resolve("o.jsonl")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("caption file " + notGzip + " ends in .gz but is not gzip-compressed data");
+    assertThat(dir.resolve("o.jsonl")).as("no empty output is left behind").doesNotExist();
   }
 
   @Test
@@ -240,12 +286,8 @@ class DatasetAugmenterTest {
         ("{\"id\":\"a\",\"caption\":\"dog surfing\"}\n{\"id\":\"b\",\"caption\":\"caf\u00e9 on a beach\"}\n"
                 + "{\"id\":\"c\",\"caption\":\"red car\"}\n")
             .getBytes(StandardCharsets.ISO_8859_1));
-    assertThatThrownBy(() -> DatasetAugmenter.builder(retriever, PaperTask.T2V).build().run(latin1, dir.resolve("u1.jsonl")))
-        .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("line 2: record: the line is not valid UTF-8");
-    AugmentResult r = DatasetAugmenter.builder(retriever, PaperTask.T2V).skipMalformed(true).build().run(latin1, dir.resolve("u2.jsonl"));
+    AugmentResult r = failsThenSkips(latin1, "line 2: record: the line is not valid UTF-8 (byte 25 of the line");
     assertThat(r.skipped()).isEqualTo(1);
-    assertThat(read(dir.resolve("u2.jsonl"))).extracting(n -> n.get("id").asText()).containsExactly("a", "c");
-    assertThat(Files.readString(dir.resolve("u2.jsonl"))).doesNotContain("\uFFFD");
+    assertThat(Files.readString(dir.resolve("skipped-latin1.jsonl"))).doesNotContain("\uFFFD");
   }
 }

@@ -1,10 +1,10 @@
-package dev.vimi.api.augment;
+package dev.vimi.augment;
 
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * What an augmentation run did. Immutable.
+ * What an augmentation run did. Immutable, and so safe to hand to other threads.
  *
  * @param output the augmented JSONL file
  * @param resumed records found complete in the output from an earlier run

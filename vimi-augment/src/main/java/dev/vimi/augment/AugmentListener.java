@@ -1,8 +1,10 @@
-package dev.vimi.api.augment;
+package dev.vimi.augment;
 
 /**
  * Receives the progress of a {@link DatasetAugmenter} run, on the thread that called {@link
- * DatasetAugmenter#run}. Implementations must return quickly; the default methods ignore everything.
+ * DatasetAugmenter#run} (never on a worker thread), so an implementation used by one run at a time
+ * needs no locking. Implementations must return quickly; the default methods ignore everything. An
+ * exception thrown here stops the run, which leaves a resumable output.
  */
 public interface AugmentListener {
 

@@ -1,10 +1,11 @@
-package dev.vimi.api.augment;
+package dev.vimi.augment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vimi.memory.formats.LineReader;
 import dev.vimi.spi.BackendException;
 import dev.vimi.spi.ConfigurationException;
 import dev.vimi.spi.ImageRef;
@@ -18,9 +19,7 @@ import dev.vimi.spi.TaskInput;
 import dev.vimi.spi.TaskInstruction;
 import dev.vimi.spi.VimiException;
 import java.io.BufferedWriter;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -43,6 +42,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.ZipException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,9 +53,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Input</h2>
  *
- * JSONL, one record per line: {@code id} (string or number), {@code caption} (string), and
+ * JSONL in UTF-8, one record per line: {@code id} (string or number), {@code caption} (string), and
  * optionally {@code media} (any JSON value, e.g. the path of the video; copied to the output as is).
- * Blank lines are ignored.
+ * Blank lines are ignored. A file whose name ends in {@code .gz} is read gzip-decompressed. Lines are
+ * read with the strict reader every JSONL input of vimi goes through ({@link LineReader}): a line that
+ * is not valid UTF-8 is a malformed record, never a caption with replacement characters in it.
  *
  * <h2>Output</h2>
  *
@@ -86,12 +88,23 @@ import org.slf4j.LoggerFactory;
  * input record at that position, and continues after it. The output is flushed after every batch and
  * forced to disk every 64 batches and at the end.
  *
- * <h2>Threads</h2>
+ * <h2>Threads and ownership</h2>
  *
  * One thread (the caller's) reads and writes; {@code threads} workers retrieve and assemble batches
  * concurrently, so the retriever must be thread-safe (the {@link Retriever} contract requires it).
- * A built augmenter is immutable and may run several times; {@link #run} blocks until done. It does
- * not close the retriever.
+ * <b>Thread-safety:</b> a built augmenter is immutable and may run several times, also from several
+ * threads at once on different outputs; {@link #run} blocks until done, and its worker threads end
+ * with it. <b>Ownership:</b> the caller owns the retriever and the task and closes the retriever; the
+ * augmenter holds no file between runs, and a run closes every file it opened before it returns.
+ *
+ * <pre>{@code
+ * Plugins plugins = Plugins.discover();
+ * TaskInstruction t2v = plugins.tasks().get("t2v").create(ProviderConfig.empty("task t2v"));
+ * try (Retriever memory = plugins.retrievers().get("lucene").open(config)) {
+ *   AugmentResult r = DatasetAugmenter.builder(memory, t2v).k(3).build()
+ *       .run(Path.of("captions.jsonl"), Path.of("augmented.jsonl"));
+ * }
+ * }</pre>
  */
 public final class DatasetAugmenter {
   /** Hits per caption when building training data, as in the paper. */
@@ -187,11 +200,13 @@ public final class DatasetAugmenter {
       return this;
     }
 
+    /** Receives the start and the progress of each run, on the thread that calls {@link #run}; default: none. */
     public Builder listener(AugmentListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 
+    /** An immutable augmenter with the settings so far; the builder may go on and build others. */
     public DatasetAugmenter build() {
       return new DatasetAugmenter(this);
     }
@@ -235,21 +250,17 @@ public final class DatasetAugmenter {
               return t;
             });
     Deque<Future<Batch>> window = new ArrayDeque<>();
-    CountingStream counter = null;
-    try (InputStream raw = Files.newInputStream(input);
+    try (LineReader in = open(input);
         BufferedWriter out =
             new BufferedWriter(
                 new OutputStreamWriter(
                     Channels.newOutputStream(FileChannel.open(output, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)),
                     StandardCharsets.UTF_8),
                 1 << 16)) {
-      counter = new CountingStream(raw);
-      Utf8Lines in = new Utf8Lines(new java.io.BufferedInputStream(counter, 1 << 16));
-      long[] lineNo = {0};
       // skip what an earlier run wrote, checking that it came from this input
       Input last = null;
       for (long i = 0; i < resume.records; i++) {
-        last = next(in, lineNo, skipped, input);
+        last = next(in, skipped, input);
         if (last == null) {
           throw new ConfigurationException(
               "the output " + output + " holds " + resume.records + " records but the input " + input + " has only " + i
@@ -270,7 +281,7 @@ public final class DatasetAugmenter {
       while (true) {
         List<Input> batch = new ArrayList<>(batchSize);
         Input rec;
-        while (batch.size() < batchSize && (rec = next(in, lineNo, skipped, input)) != null) {
+        while (batch.size() < batchSize && (rec = next(in, skipped, input)) != null) {
           batch.add(rec);
         }
         if (!batch.isEmpty()) {
@@ -293,7 +304,7 @@ public final class DatasetAugmenter {
           if (++batches % FORCE_EVERY_BATCHES == 0) {
             force(output);
           }
-          listener.onProgress(new AugmentProgress(resume.records, written, skipped[0], counter.count, totalBytes));
+          listener.onProgress(new AugmentProgress(resume.records, written, skipped[0], in.bytesRead(), totalBytes));
         }
         if (end) {
           break;
@@ -338,59 +349,31 @@ public final class DatasetAugmenter {
     }
   }
 
-  /** The next valid record, or null at the end; malformed records are skipped (counted) or thrown. */
-  private Input next(Utf8Lines in, long[] lineNo, long[] skipped, Path input) throws IOException {
-    Utf8Lines.Line line;
-    while ((line = in.next()) != null) {
-      lineNo[0]++;
-      if (line.text() != null && line.text().isBlank()) {
-        continue;
-      }
-      try {
-        if (line.text() == null) {
-          throw new InvalidInputException(
-              "record", "the line is not valid UTF-8; convert the file to UTF-8 (e.g. iconv -f LATIN1 -t UTF-8) or repair the line");
-        }
-        return parse(line.text(), lineNo[0]);
-      } catch (InvalidInputException e) {
-        malformed(input + " line " + lineNo[0] + ": " + e.getMessage(), e);
-        skipped[0]++;
-      }
+  /** Opens the captions; a {@code .gz} name that does not hold gzip data is the caller's mistake. */
+  private static LineReader open(Path input) throws IOException {
+    try {
+      return LineReader.open(input);
+    } catch (ZipException e) {
+      throw new ConfigurationException(
+          "caption file " + input + " ends in .gz but is not gzip-compressed data (" + e.getMessage() + "); compress it"
+              + " with gzip, or remove the .gz from its name", e);
     }
-    return null;
   }
 
-  /**
-   * Lines of UTF-8 text, decoded strictly (a caption with invalid bytes is a malformed record, not a
-   * caption with U+FFFD in it).
-   */
-  private static final class Utf8Lines {
-    /** One line: its text, or null if it is not valid UTF-8. */
-    record Line(String text) {}
-
-    private final InputStream in;
-    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
-    private final java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
-
-    Utf8Lines(InputStream in) {
-      this.in = in;
-    }
-
-    Line next() throws IOException {
-      line.reset();
-      int b;
-      while ((b = in.read()) >= 0 && b != '\n') {
-        line.write(b);
-      }
-      if (b < 0 && line.size() == 0) {
-        return null;
-      }
-      byte[] bytes = line.toByteArray();
-      int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+  /** The next valid record, or null at the end; malformed records are skipped (counted) or thrown. */
+  private Input next(LineReader in, long[] skipped, Path input) throws IOException {
+    while (true) {
       try {
-        return new Line(decoder.reset().decode(ByteBuffer.wrap(bytes, 0, n)).toString());
-      } catch (java.nio.charset.CharacterCodingException e) {
-        return new Line(null);
+        String line = in.readLine();
+        if (line == null) {
+          return null;
+        }
+        if (!line.isBlank()) {
+          return parse(line, in.lineNumber());
+        }
+      } catch (InvalidInputException e) { // not UTF-8, or not a caption record
+        malformed(input + " line " + in.lineNumber() + ": " + e.getMessage(), e);
+        skipped[0]++;
       }
     }
   }
@@ -617,33 +600,6 @@ public final class DatasetAugmenter {
   private static void force(Path output) throws IOException {
     try (FileChannel ch = FileChannel.open(output, StandardOpenOption.WRITE)) {
       ch.force(false);
-    }
-  }
-
-  /** Counts bytes read from the input, for progress. */
-  private static final class CountingStream extends FilterInputStream {
-    volatile long count;
-
-    CountingStream(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = in.read();
-      if (b >= 0) {
-        count = count + 1;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) {
-        count = count + n;
-      }
-      return n;
     }
   }
 }
