@@ -111,7 +111,6 @@ public final class DatasetAugmenter {
   public static final int DEFAULT_K = 3;
 
   private static final Logger LOG = LoggerFactory.getLogger(DatasetAugmenter.class);
-  private static final int LOGGED_SKIPS = 100;
   private static final int FORCE_EVERY_BATCHES = 64;
 
   private final Retriever retriever;
