@@ -275,6 +275,8 @@ public final class OnnxDenoiser extends GraphDenoiser {
             case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
           });
       so.setIntraOpNumThreads(o.intraOpThreads());
+      so.addConfigEntry("session.intra_op.allow_spinning", o.spinning() ? "1" : "0");
+      so.addConfigEntry("session.inter_op.allow_spinning", o.spinning() ? "1" : "0");
       if (o.interOpThreads() > 0) {
         so.setInterOpNumThreads(o.interOpThreads());
       }

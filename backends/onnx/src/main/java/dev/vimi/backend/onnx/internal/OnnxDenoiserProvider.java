@@ -26,6 +26,9 @@ import dev.vimi.spi.ProviderConfig;
  *       {@code Runtime.availableProcessors()}, container limits included; not ONNX Runtime's own default, which
  *       counted a single core on 2-vCPU VMs);
  *       {@code inter_op_threads}: inter-op threads (default 0: ONNX Runtime's default).
+ *   <li>{@code spinning}: {@code true} (default, ONNX Runtime's own default) lets the pool threads spin
+ *       while they wait for work, the lowest latency for one request; {@code false} lets them sleep. For
+ *       several requests in flight, {@code threads=1} gives the most videos per minute (bench/vimi-tiny).
  *   <li>{@code max_batch}: the largest batch one call runs when the graph's batch axis is dynamic
  *       (default 16); larger batches are split.
  *   <li>{@code optimization}: ONNX Runtime graph optimisation, {@code none}, {@code basic},

@@ -14,11 +14,19 @@ import java.util.Locale;
  * @param threads intra-op threads of the session; 0 for one per processor the JVM may use ({@link
  *     #intraOpThreads()})
  * @param interOpThreads inter-op threads of the session, 0 for ONNX Runtime's default
+ * @param spinning whether the session's pool threads spin while they wait for work (default, as ONNX Runtime's own
+ *     default: the lowest latency for one request) or sleep (less CPU burnt, slower calls; bench/vimi-tiny)
  * @param maxBatch the largest batch one call runs when the graph's batch axis is dynamic
  * @param optimization ONNX Runtime graph optimisation level
  */
 record OnnxOptions(
-    DeviceChoice placement, Accelerator accelerator, int threads, int interOpThreads, int maxBatch, Optimization optimization) {
+    DeviceChoice placement,
+    Accelerator accelerator,
+    int threads,
+    int interOpThreads,
+    int maxBatch,
+    Optimization optimization,
+    boolean spinning) {
 
   /**
    * The intra-op threads the session is given: {@code threads} when set, else {@link
@@ -32,7 +40,7 @@ record OnnxOptions(
 
   /** Configuration keys this provider reads; any other is refused with the closest known one. */
   static final List<String> KEYS =
-      List.of("device", "execution_provider", "fallback", "threads", "inter_op_threads", "max_batch", "optimization");
+      List.of("device", "execution_provider", "fallback", "threads", "inter_op_threads", "max_batch", "optimization", "spinning");
 
   /** The GPU execution provider. */
   enum Accelerator {
@@ -58,7 +66,7 @@ record OnnxOptions(
 
   /** A copy that runs on the CPU (after an allowed fallback). */
   OnnxOptions onCpu() {
-    return new OnnxOptions(placement.onCpu(), accelerator, threads, interOpThreads, maxBatch, optimization);
+    return new OnnxOptions(placement.onCpu(), accelerator, threads, interOpThreads, maxBatch, optimization, spinning);
   }
 
   static OnnxOptions parse(ProviderConfig config) {
@@ -92,6 +100,6 @@ record OnnxOptions(
           owner + ": configuration key 'optimization' is '" + opt.toLowerCase(Locale.ROOT)
               + "' but must be none, basic, extended or all");
     }
-    return new OnnxOptions(placement, acc, threads, interOp, maxBatch, optimization);
+    return new OnnxOptions(placement, acc, threads, interOp, maxBatch, optimization, config.getBoolean("spinning", true));
   }
 }

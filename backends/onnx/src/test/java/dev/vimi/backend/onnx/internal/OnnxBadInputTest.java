@@ -230,7 +230,13 @@ class OnnxBadInputTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("unknown key 'model.dir'")
         .hasMessageContaining("ProviderContext");
+    assertThatThrownBy(() -> create(base(), Map.of("spinning", "sometimes")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("'spinning' must be true or false but is 'sometimes'");
     try (Denoiser d = create(base(), Map.of("threads", "1", "optimization", "basic"))) {
+      assertThat(d.maxBatch()).isEqualTo(16);
+    }
+    try (Denoiser d = create(base(), Map.of("threads", "2", "spinning", "false"))) {
       assertThat(d.maxBatch()).isEqualTo(16);
     }
   }
