@@ -63,7 +63,7 @@ def load_2x(name, raw, fallback=None):
         return net.eval(), ck["state"]
     if fallback and os.path.exists(fallback):
         net = vt.Upsampler(**tr.UP_CONFIG)
-        net.load_state_dict(torch.jit.load(fallback).state_dict())
+        vt.load_torchscript_weights(net, fallback)
         return net.eval(), None
     raise SystemExit("no checkpoint %s: train it first (train.py %s)" % (path, name))
 

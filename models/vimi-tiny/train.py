@@ -524,7 +524,7 @@ def train_2x(a, which):
     config = SR_CONFIG if which == "sr" else UP_CONFIG
     net = vt.Upsampler(**config)
     if which == "upsampler" and a.init_bundle:
-        net.load_state_dict(torch.jit.load(os.path.join(HERE, "bundle", "upsampler.pt")).state_dict())
+        vt.load_torchscript_weights(net, os.path.join(HERE, "bundle", "upsampler.pt"))
     ema = copy.deepcopy(net).eval()
     for p in ema.parameters():
         p.requires_grad_(False)

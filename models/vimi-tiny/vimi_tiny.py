@@ -760,6 +760,17 @@ class Upsampler(nn.Module):
         return y.reshape(b, t, c, h, w).transpose(1, 2)
 
 
+def load_torchscript_weights(module, path):
+    """Loads the weights of a bundle's TorchScript file into `module` (an nn.Module of the same class). A traced
+    file keeps every buffer, the non-persistent ones too (e.g. the Fourier frequencies), which the module's
+    state_dict leaves out: those are derived, not weights, and are skipped; any other difference is an error."""
+    own = module.state_dict()
+    traced = torch.jit.load(path, map_location="cpu").state_dict()
+    derived = {n for n, _ in module.named_buffers() if n not in own}
+    module.load_state_dict({k: v for k, v in traced.items() if k not in derived})
+    return module
+
+
 def load(path, map_location=None):
     """torch.load of this recipe's own files (checkpoints hold the optimizer state and the run's bookkeeping),
     on PyTorch 1.13 (Debian) as on 2.x, where weights_only became the default."""
