@@ -123,10 +123,9 @@ def check_device_free(traced, name):
     """A traced graph that holds a device constant runs only on that device: the SDK's pytorch backend moves the
     module and the inputs to cuda:0, and a tensor the trace baked to the cpu then fails there ("Expected all
     tensors to be on the same device"). Refuses such a graph, naming the nodes."""
-    bad = [ln.strip() for ln in str(traced.inlined_graph).splitlines()
-           if "Device = prim::Constant" in ln and '"cpu"' in ln]
-    users = [ln.strip() for ln in str(traced.inlined_graph).splitlines()
-             if any(b.split(" ")[0] in ln for b in bad) and "prim::Constant" not in ln]
+    lines = [ln.strip() for ln in str(traced.inlined_graph).splitlines()]
+    bad = [ln for ln in lines if "Device = prim::Constant" in ln and '"cpu"' in ln]
+    users = [ln for ln in lines if any(b.split(" ")[0] in ln for b in bad) and "prim::Constant" not in ln]
     if bad:
         raise SystemExit("the traced %s stage holds %d cpu device constant(s), so it would fail on a GPU; make the "
                          "tensors it creates module buffers or derive them from an input's device:\n  %s"

@@ -613,25 +613,28 @@ class BaseDenoiser(nn.Module):
     def summary(self, context, context_mask):
         """C [B, L, cond_dim] with its mask [B, L] -> [B, pool * d] (or [B, cond_dim]: the masked mean).
         An empty conditioning (all-zero mask) gives zeros either way."""
+        return self.pooled(context, context_mask)[0]
+
+    def pooled(self, context, context_mask):
+        """(summary [B, pool * d], look [B, c] or None). The look (layout_look: what the layout pixel path paints)
+        is one more query, look_q, beside the pooling's, over the same keys and values, projected to c channels;
+        zeros for an empty conditioning, as the summary."""
         if not self.n_pool:
-            return (context * context_mask.unsqueeze(-1)).sum(1) / torch.clamp(context_mask.sum(1, keepdim=True), min=1.0)
+            masked_mean = (context * context_mask.unsqueeze(-1)).sum(1) / torch.clamp(context_mask.sum(1, keepdim=True), min=1.0)
+            return masked_mean, None
         b = context.shape[0]
         h = self.pool_norm(context)
         k = self.pool_k(h)  # [B, L, d]
         v = self.pool_v(h)
-        att = torch.matmul(self.pool_q.unsqueeze(0), k.transpose(1, 2)) * (1.0 / math.sqrt(self.d))  # [B, P, L]
+        with_look = hasattr(self, "look_q")
+        q = torch.cat([self.pool_q, self.look_q.unsqueeze(0)], dim=0) if with_look else self.pool_q  # [P(+1), d]
+        att = torch.matmul(q.unsqueeze(0), k.transpose(1, 2)) * (1.0 / math.sqrt(self.d))  # [B, P(+1), L]
         att = att + ((context_mask - 1.0) * 1e9).unsqueeze(1)
         att = torch.softmax(att, dim=-1) * torch.clamp(context_mask.sum(1), max=1.0).reshape(b, 1, 1)
-        return torch.matmul(att, v).reshape(b, -1)
-
-    def look(self, context, context_mask):
-        """C [B, L, cond_dim] -> [B, c]: what the layout pixel path paints (layout_look), from its own query over
-        C with the pooling's keys and values; zeros for an empty conditioning."""
-        b = context.shape[0]
-        h = self.pool_norm(context)
-        att = torch.matmul(self.pool_k(h), self.look_q) * (1.0 / math.sqrt(self.d))  # [B, L]
-        att = torch.softmax(att + (context_mask - 1.0) * 1e9, dim=-1) * torch.clamp(context_mask.sum(1, keepdim=True), max=1.0)
-        return self.look_out(torch.matmul(att.unsqueeze(1), self.pool_v(h))[:, 0])
+        out = torch.matmul(att, v)  # [B, P(+1), d]
+        if not with_look:
+            return out.reshape(b, -1), None
+        return out[:, :self.n_pool].reshape(b, -1), self.look_out(out[:, self.n_pool])
 
     def forward(self, x, c_noise, context, context_mask, fps, resolution):
         return self.forward_aux(x, c_noise, context, context_mask, fps, resolution)[0]
@@ -645,7 +648,7 @@ class BaseDenoiser(nn.Module):
         d, c = self.d, self.c
         skip = self.stem(x)
         toks, m = self.cond(c_noise, fps, resolution)
-        summ = self.summary(context, context_mask)
+        summ, look = self.pooled(context, context_mask)
         m = m + self.pool(summ)
         layout = None
         if hasattr(self, "layout_mlp"):
@@ -657,8 +660,8 @@ class BaseDenoiser(nn.Module):
             hh, ww = prob.shape[2], prob.shape[3]
             prob = torch.matmul(self.rs_t, prob.reshape(b, gt, hh * ww)).reshape(b, 1, gt * pt, hh, ww)
             paint = self.layout_px.reshape(1, c, 1, 1, 1)
-            if hasattr(self, "look_out"):
-                paint = paint + self.look(context, context_mask).reshape(b, c, 1, 1, 1)
+            if look is not None:
+                paint = paint + look.reshape(b, c, 1, 1, 1)
             skip = skip + prob * paint
         h = self.patch(skip).flatten(2).transpose(1, 2)  # [B, gt*gh*gw, d]
         pos = (self.pos_t.reshape(gt, 1, 1, d) + self.pos_h.reshape(1, gh, 1, d) + self.pos_w.reshape(1, 1, gw, d))
