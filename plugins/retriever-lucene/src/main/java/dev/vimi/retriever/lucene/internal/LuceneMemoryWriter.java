@@ -646,8 +646,7 @@ public final class LuceneMemoryWriter implements MemoryWriter {
     for (int i = 0; i < n; i++) {
       char c = caption.charAt(i);
       if (c >= 0x80) { // rare: do it the general way
-        String normal = String.join(" ", caption.strip().toLowerCase(Locale.ROOT).split("\\s+"));
-        s.sha.update(normal.getBytes(StandardCharsets.UTF_8));
+        s.sha.update(generalNormal(caption).getBytes(StandardCharsets.UTF_8));
         digestInto(s);
         return;
       }
@@ -663,6 +662,31 @@ public final class LuceneMemoryWriter implements MemoryWriter {
     }
     s.sha.update(out, 0, len);
     digestInto(s);
+  }
+
+  /**
+   * The normalised caption of the general (non-ASCII) case: stripped, lower-cased in the root locale,
+   * each run of {@code [ \t\n\x0B\f\r]} replaced by one space. Exactly {@code String.join(" ",
+   * caption.strip().toLowerCase(Locale.ROOT).split("\\s+"))}, the definition the digests of existing
+   * memories were made with, without compiling a regular expression per caption.
+   */
+  static String generalNormal(String caption) {
+    String t = caption.strip().toLowerCase(Locale.ROOT);
+    StringBuilder sb = new StringBuilder(t.length());
+    boolean space = false;
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r') {
+        space = true;
+      } else {
+        if (space) {
+          sb.append(' ');
+          space = false;
+        }
+        sb.append(c);
+      }
+    }
+    return sb.toString();
   }
 
   private static void digestInto(Scratch s) {
