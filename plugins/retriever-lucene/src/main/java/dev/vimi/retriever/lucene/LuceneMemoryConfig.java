@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param maxCaptionChars longest caption (plus keywords) accepted ({@value #MAX_CAPTION_CHARS})
  * @param searchThreads threads of {@code retrieveAll} ({@value #SEARCH_THREADS})
  * @param verifyOnOpen when opening compares the checksums of every index file ({@value #VERIFY_ON_OPEN})
+ * @param ingestMerges whether a writer merges segments while it ingests ({@value #INGEST_MERGES})
  */
 public record LuceneMemoryConfig(
     Path indexDir,
@@ -40,7 +41,8 @@ public record LuceneMemoryConfig(
     boolean dedupCaptions,
     int maxCaptionChars,
     int searchThreads,
-    VerifyOnOpen verifyOnOpen) {
+    VerifyOnOpen verifyOnOpen,
+    IngestMerges ingestMerges) {
 
   public static final String INDEX_DIR = "index.dir";
   public static final String K1 = "k1";
@@ -55,12 +57,13 @@ public record LuceneMemoryConfig(
   public static final String MAX_CAPTION_CHARS = "max.caption.chars";
   public static final String SEARCH_THREADS = "search.threads";
   public static final String VERIFY_ON_OPEN = "verify.on.open";
+  public static final String INGEST_MERGES = "ingest.merges";
 
   /** Every key this provider reads; anything else is refused as a typo. */
   public static final List<String> KEYS =
       List.of(
           INDEX_DIR, K1, B, ANALYZER, COMMIT_EVERY, COMMIT_INTERVAL_SECONDS, RAM_BUFFER_MB, IMAGES, INLINE_MAX_BYTES,
-          DEDUP_CAPTIONS, MAX_CAPTION_CHARS, SEARCH_THREADS, VERIFY_ON_OPEN);
+          DEDUP_CAPTIONS, MAX_CAPTION_CHARS, SEARCH_THREADS, VERIFY_ON_OPEN, INGEST_MERGES);
 
   /** Default {@code k1}; see {@link LuceneRetrieverProvider} for the reasoning. */
   public static final double DEFAULT_K1 = 0.9;
@@ -134,10 +137,45 @@ public record LuceneMemoryConfig(
     }
   }
 
+  /**
+   * Whether a writer merges the index's segments while it ingests. Every commit (each {@value
+   * #COMMIT_INTERVAL_SECONDS} seconds or {@value #COMMIT_EVERY} pairs) and every full indexing buffer
+   * writes a new segment; merging keeps their number small, at the price of rewriting pairs already
+   * written. Neither choice changes what is stored, the scores or crash safety.
+   */
+  public enum IngestMerges {
+    /**
+     * Lucene's tiered merge policy merges small segments in background threads while pairs are added
+     * (the default): the memory is always in a good shape to search.
+     */
+    BACKGROUND,
+    /**
+     * No merges while the writer is open: each commit and each flushed buffer stays a segment of its
+     * own, so a bulk ingest spends no CPU on rewriting what it wrote. Searching visits every segment and
+     * gets slower as they add up (a memory of a few segments barely notices; one ingested for hours
+     * with a commit every 10 s holds hundreds), so follow a bulk ingest with an optimize ({@code
+     * MemoryWriter.optimize()}, which still merges into one segment) or with a writer that merges in
+     * the background (it merges on its first commit).
+     */
+    DEFERRED;
+
+    static IngestMerges parse(String owner, String value) {
+      return switch (value.trim().toLowerCase(Locale.ROOT)) {
+        case "background" -> BACKGROUND;
+        case "deferred" -> DEFERRED;
+        default ->
+            throw new ConfigurationException(
+                owner + ": configuration key '" + INGEST_MERGES + "' is '" + value
+                    + "' but must be background (merge segments while ingesting) or deferred (no merges until an optimize)");
+      };
+    }
+  }
+
   public LuceneMemoryConfig {
     Objects.requireNonNull(indexDir, "indexDir");
     Objects.requireNonNull(images, "images");
     Objects.requireNonNull(verifyOnOpen, "verifyOnOpen");
+    Objects.requireNonNull(ingestMerges, "ingestMerges");
   }
 
   /** Reads and checks the keys; every error names the key, the value and the allowed range. */
@@ -166,7 +204,8 @@ public record LuceneMemoryConfig(
     int maxCaption = c.getInt(MAX_CAPTION_CHARS, DEFAULT_MAX_CAPTION_CHARS, 1, 16 << 20);
     int threads = c.getInt(SEARCH_THREADS, Runtime.getRuntime().availableProcessors(), 1, 1024);
     VerifyOnOpen verify = VerifyOnOpen.parse(owner, c.getString(VERIFY_ON_OPEN, "auto"));
+    IngestMerges merges = IngestMerges.parse(owner, c.getString(INGEST_MERGES, "background"));
     return new LuceneMemoryConfig(
-        dir, k1, b, analyzer, commitEvery, commitInterval, ram, images, inlineMax, dedup, maxCaption, threads, verify);
+        dir, k1, b, analyzer, commitEvery, commitInterval, ram, images, inlineMax, dedup, maxCaption, threads, verify, merges);
   }
 }

@@ -25,12 +25,13 @@ final class KeySet {
   private static final int COMMITTED = -1;
 
   private final String field;
-  private long[] hashes;
+  private long[] hashes; // 0 marks an empty slot (hash() is never 0)
   private int[] refs; // COMMITTED, or the offset of the key in the arena
-  private boolean[] used;
   private int size;
   private byte[] arena = new byte[1 << 12];
   private int arenaEnd;
+  private int[] pending = new int[64]; // the slots of the keys added since the last commit
+  private int pendingCount;
   private IndexReader committed;
 
   KeySet(String field, int expected) {
@@ -38,7 +39,6 @@ final class KeySet {
     int cap = Integer.highestOneBit(Math.max(16, (int) Math.min(1 << 30, expected * 2L)) - 1) << 1;
     hashes = new long[cap];
     refs = new int[cap];
-    used = new boolean[cap];
   }
 
   /** Loads every key of the field in {@code reader} (the last commit) and keeps it for confirmation. */
@@ -60,7 +60,7 @@ final class KeySet {
     long h = hash(key);
     int mask = hashes.length - 1;
     boolean committedMatch = false;
-    for (int i = slot(h, mask); used[i]; i = (i + 1) & mask) {
+    for (int i = slot(h, mask); hashes[i] != 0; i = (i + 1) & mask) {
       if (hashes[i] != h) {
         continue;
       }
@@ -87,17 +87,20 @@ final class KeySet {
     arena[off + 3] = (byte) key.length;
     System.arraycopy(key.bytes, key.offset, arena, off + 4, key.length);
     arenaEnd = need;
-    insert(hash(key), off);
+    int slot = insert(hash(key), off);
+    if (slot >= 0) {
+      pending = ArrayUtil.grow(pending, pendingCount + 1);
+      pending[pendingCount++] = slot;
+    }
   }
 
   /** After a commit: the keys added so far are now in {@code reader}; their bytes are dropped. */
   void committed(IndexReader reader) {
     committed = reader;
-    for (int i = 0; i < refs.length; i++) {
-      if (used[i]) {
-        refs[i] = COMMITTED;
-      }
+    for (int i = 0; i < pendingCount; i++) {
+      refs[pending[i]] = COMMITTED;
     }
+    pendingCount = 0;
     arenaEnd = 0;
     if (arena.length > 1 << 20) {
       arena = new byte[1 << 12];
@@ -108,37 +111,47 @@ final class KeySet {
     return size;
   }
 
-  private void insert(long h, int ref) {
+  /** Inserts and returns the slot, or -1 when the table grew (which records the pending slots anew). */
+  private int insert(long h, int ref) {
+    boolean grew = false;
     if (size + 1 > hashes.length / 2) {
       grow();
+      grew = true;
     }
     int mask = hashes.length - 1;
     int i = slot(h, mask);
-    while (used[i]) {
+    while (hashes[i] != 0) {
       i = (i + 1) & mask;
     }
-    used[i] = true;
     hashes[i] = h;
     refs[i] = ref;
     size++;
+    if (grew) {
+      pendingCount = 0;
+      for (int j = 0; j < refs.length; j++) {
+        if (hashes[j] != 0 && refs[j] != COMMITTED) {
+          pending = ArrayUtil.grow(pending, pendingCount + 1);
+          pending[pendingCount++] = j;
+        }
+      }
+      return -1;
+    }
+    return i;
   }
 
   private void grow() {
     long[] oh = hashes;
     int[] or = refs;
-    boolean[] ou = used;
     int cap = oh.length * 2;
     hashes = new long[cap];
     refs = new int[cap];
-    used = new boolean[cap];
     int mask = cap - 1;
     for (int j = 0; j < oh.length; j++) {
-      if (ou[j]) {
+      if (oh[j] != 0) {
         int i = slot(oh[j], mask);
-        while (used[i]) {
+        while (hashes[i] != 0) {
           i = (i + 1) & mask;
         }
-        used[i] = true;
         hashes[i] = oh[j];
         refs[i] = or[j];
       }
@@ -168,7 +181,7 @@ final class KeySet {
     return (int) (h ^ (h >>> 32)) & mask;
   }
 
-  /** 64-bit FNV-1a with a final avalanche (splitmix64's finaliser). */
+  /** 64-bit FNV-1a with a final avalanche (splitmix64's finaliser); never 0 (the empty slot's mark). */
   static long hash(BytesRef b) {
     long h = 0xcbf29ce484222325L;
     for (int i = b.offset, end = b.offset + b.length; i < end; i++) {
@@ -180,6 +193,6 @@ final class KeySet {
     h ^= h >>> 27;
     h *= 0x94d049bb133111ebL;
     h ^= h >>> 31;
-    return h;
+    return h == 0 ? 1 : h;
   }
 }

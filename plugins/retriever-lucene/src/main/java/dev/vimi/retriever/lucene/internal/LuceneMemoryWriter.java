@@ -41,6 +41,9 @@ import org.apache.lucene.document.StoredField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.MergePolicy;
+import org.apache.lucene.index.NoMergePolicy;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
@@ -70,6 +73,12 @@ import org.slf4j.LoggerFactory;
  * one text; the first pair (and its image) is kept. Captions are compared by a
  * 128-bit SHA-256 prefix of the normalised text (kept as doc values, so a resumed ingest knows the
  * captions of earlier ones), which tells captions apart for any realistic memory.
+ *
+ * <p><b>Merges.</b> Every commit writes a segment. With {@value LuceneMemoryConfig#INGEST_MERGES}{@code
+ * =background} (the default) Lucene merges small segments in background threads while pairs are added;
+ * with {@code deferred} nothing is merged until {@link #optimize()}, which spares a bulk ingest the
+ * rewriting and leaves searches one segment per commit to visit (see {@link
+ * LuceneMemoryConfig.IngestMerges}).
  *
  * <p><b>Refusals.</b> A pair the memory cannot take (an id over 1024 characters, a caption over
  * {@value LuceneMemoryConfig#MAX_CAPTION_CHARS}, decoded pixels, an inline image over its limit or
@@ -137,6 +146,9 @@ public final class LuceneMemoryWriter implements MemoryWriter {
             .setRAMBufferSizeMB(config.ramBufferMb())
             .setUseCompoundFile(false)
             .setCommitOnClose(false);
+    if (config.ingestMerges() == LuceneMemoryConfig.IngestMerges.DEFERRED) {
+      iwc.setMergePolicy(NoMergePolicy.INSTANCE); // optimize() merges with a tiered policy of its own
+    }
     IndexWriter w;
     try {
       w = new IndexWriter(directory, iwc);
@@ -339,7 +351,15 @@ public final class LuceneMemoryWriter implements MemoryWriter {
     commitLock.writeLock().lock();
     try {
       ensureOpen();
-      writer.forceMerge(maxSegments);
+      MergePolicy ingestPolicy = writer.getConfig().getMergePolicy();
+      if (ingestPolicy == NoMergePolicy.INSTANCE) { // ingest.merges=deferred: this is the merge deferred
+        writer.getConfig().setMergePolicy(new TieredMergePolicy());
+      }
+      try {
+        writer.forceMerge(maxSegments);
+      } finally {
+        writer.getConfig().setMergePolicy(ingestPolicy);
+      }
       doCommit();
     } catch (IOException e) {
       throw new BackendException(owner + ": merging " + memoryDir + " failed: " + e, e);
@@ -646,8 +666,7 @@ public final class LuceneMemoryWriter implements MemoryWriter {
     for (int i = 0; i < n; i++) {
       char c = caption.charAt(i);
       if (c >= 0x80) { // rare: do it the general way
-        String normal = String.join(" ", caption.strip().toLowerCase(Locale.ROOT).split("\\s+"));
-        s.sha.update(normal.getBytes(StandardCharsets.UTF_8));
+        s.sha.update(generalNormal(caption).getBytes(StandardCharsets.UTF_8));
         digestInto(s);
         return;
       }
@@ -663,6 +682,31 @@ public final class LuceneMemoryWriter implements MemoryWriter {
     }
     s.sha.update(out, 0, len);
     digestInto(s);
+  }
+
+  /**
+   * The normalised caption of the general (non-ASCII) case: stripped, lower-cased in the root locale,
+   * each run of {@code [ \t\n\x0B\f\r]} replaced by one space. Exactly {@code String.join(" ",
+   * caption.strip().toLowerCase(Locale.ROOT).split("\\s+"))}, the definition the digests of existing
+   * memories were made with, without compiling a regular expression per caption.
+   */
+  static String generalNormal(String caption) {
+    String t = caption.strip().toLowerCase(Locale.ROOT);
+    StringBuilder sb = new StringBuilder(t.length());
+    boolean space = false;
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r') {
+        space = true;
+      } else {
+        if (space) {
+          sb.append(' ');
+          space = false;
+        }
+        sb.append(c);
+      }
+    }
+    return sb.toString();
   }
 
   private static void digestInto(Scratch s) {

@@ -43,6 +43,10 @@ import java.util.Optional;
  *   <tr><td>{@code verify.on.open}</td><td>{@code auto}</td><td>compare the checksum of every index file
  *       when opening (a flipped byte inside a data file is found no other way): {@code auto} when the
  *       index is at most 256 MiB, {@code true}, or {@code false}. {@link #verify} checks everything</td></tr>
+ *   <tr><td>{@code ingest.merges}</td><td>{@code background}</td><td>writer: {@code background} (merge
+ *       segments while ingesting) or {@code deferred} (no merges until an optimize: a faster bulk ingest that
+ *       leaves one segment per commit, which slows searches until the memory is optimized; see {@link
+ *       LuceneMemoryConfig.IngestMerges})</td></tr>
  * </table>
  *
  * Any other key is refused with the closest known key ("did you mean").

@@ -70,6 +70,39 @@ class KeySetTest {
   }
 
   @Test
+  void keysOfEveryCommitStayFoundAfterLaterKeysReuseTheArena() throws Exception {
+    try (ByteBuffersDirectory dir = new ByteBuffersDirectory();
+        IndexWriter w = new IndexWriter(dir, new IndexWriterConfig())) {
+      KeySet keys = new KeySet("id", 16); // grows several times between commits
+      DirectoryReader reader = null;
+      int n = 0;
+      for (int batch = 0; batch < 6; batch++) {
+        for (int i = 0; i < 700 * (batch + 1); i++, n++) {
+          BytesRef id = new BytesRef("k" + n);
+          assertThat(keys.contains(id)).isFalse();
+          keys.add(id);
+          Document d = new Document();
+          d.add(new StringField("id", id, Field.Store.NO));
+          w.addDocument(d);
+        }
+        w.commit();
+        DirectoryReader newer = reader == null ? DirectoryReader.open(dir) : DirectoryReader.openIfChanged(reader);
+        if (reader != null) {
+          reader.close();
+        }
+        reader = newer;
+        keys.committed(reader);
+      }
+      // keys of the earlier batches must have been marked committed: the arena their bytes were in was reused
+      for (int i = 0; i < n; i++) {
+        assertThat(keys.contains(new BytesRef("k" + i))).as("k" + i).isTrue();
+      }
+      assertThat(keys.size()).isEqualTo(n);
+      reader.close();
+    }
+  }
+
+  @Test
   void hashSpreadsShortSimilarKeys() {
     Set<Long> hashes = new HashSet<>();
     for (int i = 0; i < 100_000; i++) {
