@@ -204,7 +204,7 @@ def eager_module(sp, traced, takes_conditioning):
         cin = sd["inp.weight"].shape[1]
         s2d = int(round(math.sqrt(cin / 6)))
         cfg = dict(width=sd["inp.weight"].shape[0], depth=_count(sd, "blocks"), e=sd["emb.0.weight"].shape[0],
-                   s2d=s2d, c=sd["stem.0.weight"].shape[0])
+                   s2d=s2d, c=sd["stem.0.weight"].shape[0], prior="low_res_prior.log_s2.0.weight" in sd)
         make = [lambda: vt.Upsampler(**cfg)]
     ex = _example(sp, takes_conditioning)
     with torch.no_grad():
@@ -258,6 +258,10 @@ def main():
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--eager", action="store_true")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--sensitivity", action="store_true",
+                    help="also sample again from the starting noise moved by 1e-6 and print how far the videos move: "
+                         "what float32 rounding alone can do to this case (a case for a parity check should keep it "
+                         "well below the tests' tolerance)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     with open(os.path.join(a.case, "case.json")) as f:
@@ -274,6 +278,15 @@ def main():
         write_f32(os.path.join(a.case, "expected_base.f32"), videos[0])
         write_f32(os.path.join(a.case, "expected.f32"), videos[-1])
         print("wrote expected_base.f32, expected.f32")
+    if a.sensitivity:
+        plain = vt.noise
+        vt.noise = lambda seed, stream, n: plain(seed, stream, n) + 1e-6 * np.sin(np.arange(n))
+        try:
+            moved = sample(stages, cond, mask, case["seed"], case.get("steps"), guidance, case.get("fps", 24.0))
+        finally:
+            vt.noise = plain
+        print("sensitivity: starting noise moved by 1e-6 -> base moves by up to %.3g, final by up to %.3g"
+              % (np.abs(moved[0] - videos[0]).max(), np.abs(moved[-1] - videos[-1]).max()))
     for name, v in (("sdk_base.f32", videos[0]), ("sdk.f32", videos[-1])):
         p = os.path.join(a.case, name)
         if os.path.exists(p):

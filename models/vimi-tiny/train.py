@@ -4,9 +4,10 @@
   base   the condition encoder's vision tower, projector and fusion network together with the base
          denoiser (16 frames at 18x32), on the paper's prompts: retrieval-augmented t2v prompts built by
          the SDK (pretraining) mixed with the three instruction-tuning tasks (subject, predict, t2v);
-  sr     the 2x super-resolution stage 18x32 -> 36x64 (unconditional but for the noise level);
-  upsampler  the 2x stage 36x64 -> 72x128 (the first ViMi-tiny's, kept; `--init-bundle` starts it from
-         the committed bundle's weights).
+  sr     the 2x super-resolution stage 18x32 -> 36x64 (unconditional but for the noise level), a correction
+         to the Gaussian estimate from the resized low-res video (vimi_tiny.LowResPrior);
+  upsampler  the 2x stage 36x64 -> 72x128, the same design (`--init-bundle` instead trains the committed
+         bundle's upsampler further, as it is).
 
 Prerequisites (README.md): work/data from data/generate.py, work/data/augmented.jsonl from the SDK's
 dataset builder, work/data/prompts.jsonl from prompts.py and work/data/text_states.{f16,jsonl} from
@@ -60,13 +61,20 @@ COND_DROP = 0.10
 BASE_CONFIG = dict(d=128, depth=4, heads=4, e=128, mlp=2, c=32, patch=[2, 3, 4], frames=16, height=18, width=32,
                    pool=4)
 # 18x32 -> 36x64 and 36x64 -> 72x128
-SR_CONFIG = dict(width=48, depth=4, e=64, s2d=2, c=16)
-UP_CONFIG = dict(width=48, depth=4, e=64, s2d=4, c=16)
+SR_CONFIG = dict(width=48, depth=4, e=64, s2d=2, c=16, prior=True)
+UP_CONFIG = dict(width=48, depth=4, e=64, s2d=4, c=16, prior=True)
+# the first ViMi-tiny's upsampler (in the bundles up to v4), without the low-res prior
+UP_CONFIG_V1 = dict(width=48, depth=4, e=64, s2d=4, c=16)
 # given the low-res video, the 2x stages start from sigma 4: a clip at sigma 4 is no more ambiguous than
 # pure noise next to it, so steps above it would be spent on nothing
 UP_SIGMA_MAX = 4.0
 UP_P_MEAN, UP_P_STD = -0.8, 1.2
-UP_LOWRES_NOISE = 0.25  # the low-res input's corruption: Gaussian noise with a std uniform in [0, this]
+# the low-res input's corruption: Gaussian noise with a std uniform in [0, this]. The input is the stage below's
+# sample, whose leftover noise is a std of 0.01-0.014 (on [-1, 1]); the first 2x stages used 0.25, learned to
+# expect far noisier inputs than they get, and drew noise of their own (sr: frame-to-frame difference 0.057 on
+# true base-size clips, where a plain resize gives 0.004)
+LOWRES_NOISE = 0.04
+PRIOR_NLL = 0.1  # weight of the 2x stages' variance-map likelihood (vimi_tiny.LowResPrior)
 
 
 def log(msg, f=None):
@@ -522,9 +530,13 @@ def train_2x(a, which):
     torch.manual_seed(a.seed + 1)
     clips = Clips()
     config = SR_CONFIG if which == "sr" else UP_CONFIG
+    if which == "upsampler" and a.init_bundle:
+        bundled = os.path.join(HERE, "bundle", "upsampler.pt")
+        if "low_res_prior.log_s2.0.weight" not in torch.jit.load(bundled, map_location="cpu").state_dict():
+            config = UP_CONFIG_V1  # the first ViMi-tiny's upsampler, trained further as it is
     net = vt.Upsampler(**config)
     if which == "upsampler" and a.init_bundle:
-        vt.load_torchscript_weights(net, os.path.join(HERE, "bundle", "upsampler.pt"))
+        vt.load_torchscript_weights(net, bundled)
     ema = copy.deepcopy(net).eval()
     for p in ema.parameters():
         p.requires_grad_(False)
@@ -547,13 +559,8 @@ def train_2x(a, which):
     t_end = time.time() + a.minutes * 60.0
     last_save = time.time()
     t_log = time.time()
-    losses = []
-    while time.time() < t_end:
-        c0 = time.process_time()
-        w0 = time.time()
-        lr = a.lr * min(1.0, (state["step"] + 1) / a.warmup)
-        for grp in opt.param_groups:
-            grp["lr"] = lr
+    def draw_batch():
+        """(clean clips, resized corrupted low-res inputs) of one batch."""
         hrs, lows = [], []
         for _ in range(a.batch):
             i = rnd.randrange(len(clips.specs))
@@ -568,7 +575,7 @@ def train_2x(a, which):
                 crop = (8, 36, 64)  # training crops (the network is convolutional in space and time)
             # the stage below's videos are not the clean clips: they keep some noise and blur, so the stage learns on
             # corrupted low-res inputs (noise conditioning augmentation, as in cascaded diffusion) and cleans them
-            low = low + torch.randn(low.shape, generator=g) * rnd.uniform(0.0, UP_LOWRES_NOISE)
+            low = low + torch.randn(low.shape, generator=g) * rnd.uniform(0.0, LOWRES_NOISE)
             low = F.interpolate(low, size=hr.shape[2:], mode="trilinear", align_corners=False)
             if crop is not None:
                 ct, ch, cw = crop
@@ -579,14 +586,50 @@ def train_2x(a, which):
                 low = low[:, :, t0c:t0c + ct, y0:y0 + ch, x0:x0 + cw]
             hrs.append(hr)
             lows.append(low)
-        x0v = torch.cat(hrs)
-        lowv = torch.cat(lows)
+        return torch.cat(hrs), torch.cat(lows)
+
+    if a.fit_prior and config.get("prior"):
+        # the prior's variance map alone, on its likelihood; its output's offset at the learning rate a log-scale
+        # output needs (at the recipe's 1e-3 it moves about 0.001 a step, and the background's s must go from 0.05
+        # to ~0.01), its weights at the recipe's (at 3e-2 they overshot within 60 batches)
+        prior_params = list(net.low_res_prior.parameters())
+        last = net.low_res_prior.log_s2[2].bias
+        popt = torch.optim.Adam([{"params": [p for p in prior_params if p is not last], "lr": 1e-3},
+                                 {"params": [last], "lr": 3e-2}])
+        for k in range(a.fit_prior):
+            x0v, lowv = draw_batch()
+            log_s2 = net.low_res_prior.log_var(lowv)
+            nll = 0.5 * (log_s2 + (x0v - lowv).pow(2) * torch.exp(-log_s2)).mean()
+            popt.zero_grad(set_to_none=True)
+            nll.backward()
+            popt.step()
+            state["prior_fit_clips"] = state.get("prior_fit_clips", 0) + a.batch
+            if (k + 1) % 20 == 0:
+                log("%s prior fit %d/%d: nll %.4f, median s %.4f" % (
+                    which, k + 1, a.fit_prior, nll.item(), float(torch.exp(0.5 * log_s2).median())), logf)
+        with torch.no_grad():
+            for pe, pn in zip(ema.low_res_prior.parameters(), prior_params):
+                pe.copy_(pn)
+    losses = []
+    while time.time() < t_end:
+        c0 = time.process_time()
+        w0 = time.time()
+        lr = a.lr * min(1.0, (state["step"] + 1) / a.warmup)
+        for grp in opt.param_groups:
+            grp["lr"] = lr
+        x0v, lowv = draw_batch()
         sigma = sample_sigma(a.batch, g, UP_P_MEAN, UP_P_STD, 0.25, UP_SIGMA_MAX)
         s5 = sigma.reshape(-1, 1, 1, 1, 1)
         xn = x0v + torch.randn(x0v.shape, generator=g) * s5
         f = net(xn * vt.c_in(s5), lowv, vt.c_noise(sigma))
         target = (x0v - vt.c_skip(s5) * xn) / vt.c_out(s5)
         loss = (f - target).pow(2).mean()
+        if config.get("prior"):
+            # the prior's s map learns the residual's variance directly (a Gaussian likelihood of clip - low-res
+            # input; through the denoising loss alone it had moved from 0.05 to 0.03-0.04 on the flat background
+            # after 4k clips, and the sampler drew noise of that std there)
+            log_s2 = net.low_res_prior.log_var(lowv)
+            loss = loss + PRIOR_NLL * 0.5 * (log_s2 + (x0v - lowv).pow(2) * torch.exp(-log_s2)).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
@@ -650,6 +693,8 @@ def main():
                     help="base: a space-time attention branch in every block (vimi_tiny.DenoiserBlock), may join a run")
     ap.add_argument("--frame-mod", action="store_true", help="base: adaLN per temporal position (vimi_tiny.BaseDenoiser)")
     ap.add_argument("--init-bundle", action="store_true", help="upsampler: start from the committed bundle's weights")
+    ap.add_argument("--fit-prior", type=int, default=0,
+                    help="sr/upsampler: first fit the low-res prior's variance map alone for this many batches")
     ap.add_argument("--start-span", type=float, default=1.0,
                     help="base: a moving sprite starts within this leading fraction of its possible starts ...")
     ap.add_argument("--start-share", type=float, default=0.0, help="base: ... in this share of the clips")
