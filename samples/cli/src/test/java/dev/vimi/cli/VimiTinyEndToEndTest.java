@@ -40,7 +40,7 @@ class VimiTinyEndToEndTest {
   private static final Logger LOG = LoggerFactory.getLogger(VimiTinyEndToEndTest.class);
   /** MiniLM is int8; the encoder's graphs are fp32; the same machine gives the same numbers to ~1e-6. */
   static final double CONDITIONING_TOLERANCE = 1e-4;
-  /** Videos in [-1, 1] after 4 + 2 Heun steps with guidance 3. */
+  /** Videos in [-1, 1] after the reference case's Heun steps (case.json) with guidance 3. */
   static final double VIDEO_TOLERANCE = 2e-3;
 
   private static Path repo() {
