@@ -68,7 +68,7 @@ def load_2x(name, raw, fallback=None):
         return net.eval(), ck["state"]
     if fallback and os.path.exists(fallback):
         sd = torch.jit.load(fallback, map_location="cpu").state_dict()
-        net = vt.Upsampler(**(tr.UP_CONFIG if "low_res_prior.log_s2.0.weight" in sd else tr.UP_CONFIG_V1))
+        net = vt.Upsampler(**(tr.UP_CONFIG if vt.LowResPrior.in_weights(sd) else tr.UP_CONFIG_V1))
         vt.load_torchscript_weights(net, fallback)
         return net.eval(), None
     raise SystemExit("no checkpoint %s: train it first (train.py %s)" % (path, name))

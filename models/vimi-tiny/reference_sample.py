@@ -192,7 +192,7 @@ def eager_module(sp, traced, takes_conditioning):
                    width=grid[2] * patch[2], pool=sd["pool_q"].shape[0] if "pool_q" in sd else 0,
                    frame_mod="time_emb" in sd, joint="blocks.0.joint.qkv.weight" in sd,
                    smooth=any(k.startswith("smooth.") for k in sd), layout="layout_mlp.0.weight" in sd,
-                   layout_pixel="layout_px" in sd, spacetime=any(k.startswith("blocks.0.st.") for k in sd),
+                   layout_pixel="layout_px" in sd, layout_look="look_q" in sd, spacetime=any(k.startswith("blocks.0.st.") for k in sd),
                    aux="aux_head.weight" in sd)
         if (cfg["frames"], cfg["height"], cfg["width"]) != (sp["frames"], sp["height"], sp["width"]):
             raise SystemExit("%s: the weights are for %s frames x %sx%s, the manifest's stage '%s' for %sx%sx%s"
@@ -204,7 +204,7 @@ def eager_module(sp, traced, takes_conditioning):
         cin = sd["inp.weight"].shape[1]
         s2d = int(round(math.sqrt(cin / 6)))
         cfg = dict(width=sd["inp.weight"].shape[0], depth=_count(sd, "blocks"), e=sd["emb.0.weight"].shape[0],
-                   s2d=s2d, c=sd["stem.0.weight"].shape[0], prior="low_res_prior.log_s2.0.weight" in sd)
+                   s2d=s2d, c=sd["stem.0.weight"].shape[0], prior=vt.LowResPrior.in_weights(sd))
         make = [lambda: vt.Upsampler(**cfg)]
     ex = _example(sp, takes_conditioning)
     with torch.no_grad():

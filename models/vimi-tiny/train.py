@@ -532,7 +532,7 @@ def train_2x(a, which):
     config = SR_CONFIG if which == "sr" else UP_CONFIG
     if which == "upsampler" and a.init_bundle:
         bundled = os.path.join(HERE, "bundle", "upsampler.pt")
-        if "low_res_prior.log_s2.0.weight" not in torch.jit.load(bundled, map_location="cpu").state_dict():
+        if not vt.LowResPrior.in_weights(torch.jit.load(bundled, map_location="cpu").state_dict()):
             config = UP_CONFIG_V1  # the first ViMi-tiny's upsampler, trained further as it is
     net = vt.Upsampler(**config)
     if which == "upsampler" and a.init_bundle:
@@ -598,15 +598,16 @@ def train_2x(a, which):
                                  {"params": [last], "lr": 3e-2}])
         for k in range(a.fit_prior):
             x0v, lowv = draw_batch()
-            log_s2 = net.low_res_prior.log_var(lowv)
-            nll = 0.5 * (log_s2 + (x0v - lowv).pow(2) * torch.exp(-log_s2)).mean()
+            nll = net.low_res_prior.nll(x0v, lowv)
             popt.zero_grad(set_to_none=True)
             nll.backward()
             popt.step()
             state["prior_fit_clips"] = state.get("prior_fit_clips", 0) + a.batch
             if (k + 1) % 20 == 0:
-                log("%s prior fit %d/%d: nll %.4f, median s %.4f" % (
-                    which, k + 1, a.fit_prior, nll.item(), float(torch.exp(0.5 * log_s2).median())), logf)
+                with torch.no_grad():
+                    median_s = float(torch.exp(0.5 * net.low_res_prior.log_var(lowv)).median())
+                log("%s prior fit %d/%d: nll %.4f, median s %.4f" % (which, k + 1, a.fit_prior, nll.item(), median_s),
+                    logf)
         with torch.no_grad():
             for pe, pn in zip(ema.low_res_prior.parameters(), prior_params):
                 pe.copy_(pn)
@@ -628,8 +629,7 @@ def train_2x(a, which):
             # the prior's s map learns the residual's variance directly (a Gaussian likelihood of clip - low-res
             # input; through the denoising loss alone it had moved from 0.05 to 0.03-0.04 on the flat background
             # after 4k clips, and the sampler drew noise of that std there)
-            log_s2 = net.low_res_prior.log_var(lowv)
-            loss = loss + PRIOR_NLL * 0.5 * (log_s2 + (x0v - lowv).pow(2) * torch.exp(-log_s2)).mean()
+            loss = loss + PRIOR_NLL * net.low_res_prior.nll(x0v, lowv)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)

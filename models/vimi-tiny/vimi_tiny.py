@@ -748,16 +748,24 @@ class LowResPrior(nn.Module):
         stops the gradient of a map that overshoots, and it stays there)."""
         return 7.0 * torch.tanh((self.log_s2(low_res) + 7.0) / 7.0) - 7.0
 
+    def nll(self, clip, low_res):
+        """The Gaussian negative log-likelihood (per pixel, mean, up to a constant) of clip - low_res under the
+        map: what trains s directly (train.py)."""
+        log_s2 = self.log_var(low_res)
+        return 0.5 * (log_s2 + (clip - low_res).pow(2) * torch.exp(-log_s2)).mean()
+
     def forward(self, x, low_res, c_noise):
         """x = c_in * noisy input [B, C, T, H, W]; low_res: the same shape; c_noise [B]."""
         sigma = torch.exp(4.0 * c_noise).reshape(-1, 1, 1, 1, 1)
-        norm = torch.sqrt(sigma * sigma + self.sigma_data ** 2)
-        c_skip = self.sigma_data ** 2 / (norm * norm)
-        c_out = sigma * self.sigma_data / norm
-        noisy = x * norm
+        noisy = x / c_in(sigma, self.sigma_data)
         s2 = torch.exp(self.log_var(low_res))
         d = low_res + s2 / (s2 + sigma * sigma) * (noisy - low_res)
-        return (d - c_skip * noisy) / c_out
+        return (d - c_skip(sigma, self.sigma_data) * noisy) / c_out(sigma, self.sigma_data)
+
+    @staticmethod
+    def in_weights(state_dict):
+        """Whether a 2x stage's weights (a state_dict, or a TorchScript file's) hold this prior."""
+        return "low_res_prior.log_s2.0.weight" in state_dict
 
 
 class Upsampler(nn.Module):
